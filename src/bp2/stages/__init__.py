@@ -1,0 +1,1 @@
+"""Pipeline stages: one package per stage, listed in ``bp2.stages.registry``."""

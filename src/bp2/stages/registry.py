@@ -1,0 +1,21 @@
+"""The one registry of stages.  Adding a stage means adding its package and one line here."""
+
+from __future__ import annotations
+
+from bp2.errors import UsageError
+from bp2.stages.base import AnyStage
+
+# Order here is only for listing; the pipeline definition fixes the run order.
+STAGES: tuple[AnyStage, ...] = ()
+
+REGISTRY: dict[str, AnyStage] = {stage.ID: stage for stage in STAGES}
+
+
+def get_stage(stage_id: str) -> AnyStage:
+    try:
+        return REGISTRY[stage_id]
+    except KeyError:
+        raise UsageError(
+            f"unknown stage '{stage_id}'",
+            hint=f"known stages: {', '.join(REGISTRY) or '(none)'}; see 'bp2 stage list'",
+        ) from None
