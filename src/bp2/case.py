@@ -33,13 +33,25 @@ class Phenotype(StrEnum):
 
 
 _SHEET_SEX = {
-    "male": Sex.MALE, "m": Sex.MALE, "xy": Sex.MALE, "1": Sex.MALE,
-    "female": Sex.FEMALE, "f": Sex.FEMALE, "xx": Sex.FEMALE, "2": Sex.FEMALE,
-    "unknown": Sex.UNKNOWN, "0": Sex.UNKNOWN, "": Sex.UNKNOWN,
+    "male": Sex.MALE,
+    "m": Sex.MALE,
+    "xy": Sex.MALE,
+    "1": Sex.MALE,
+    "female": Sex.FEMALE,
+    "f": Sex.FEMALE,
+    "xx": Sex.FEMALE,
+    "2": Sex.FEMALE,
+    "unknown": Sex.UNKNOWN,
+    "0": Sex.UNKNOWN,
+    "": Sex.UNKNOWN,
 }
 _PED_SEX = {"1": Sex.MALE, "2": Sex.FEMALE, "0": Sex.UNKNOWN, "other": Sex.UNKNOWN}
-_PED_PHENO = {"2": Phenotype.AFFECTED, "1": Phenotype.UNAFFECTED, "0": Phenotype.UNKNOWN,
-              "-9": Phenotype.UNKNOWN}
+_PED_PHENO = {
+    "2": Phenotype.AFFECTED,
+    "1": Phenotype.UNAFFECTED,
+    "0": Phenotype.UNKNOWN,
+    "-9": Phenotype.UNKNOWN,
+}
 
 
 class SampleRow(BaseModel):
@@ -113,18 +125,28 @@ def parse_samplesheet(text: str, path: Path) -> Samplesheet:
     reader = csv.DictReader(io.StringIO(text))
     header = [h.strip() for h in (reader.fieldnames or [])]
     if not header:
-        raise InputError("samplesheet is empty", path=path, line=1,
-                         hint="the first line must be a header such as sample,sex,fastq_1,fastq_2")
+        raise InputError(
+            "samplesheet is empty",
+            path=path,
+            line=1,
+            hint="the first line must be a header such as sample,sex,fastq_1,fastq_2",
+        )
     unknown = [h for h in header if h not in SHEET_COLUMNS]
     if unknown:
         raise InputError(
-            f"unknown samplesheet column(s): {', '.join(unknown)}", path=path, line=1,
+            f"unknown samplesheet column(s): {', '.join(unknown)}",
+            path=path,
+            line=1,
             hint=f"allowed columns: {', '.join(sorted(SHEET_COLUMNS))}",
         )
     for required in ("sample", "sex"):
         if required not in header:
-            raise InputError(f"samplesheet has no '{required}' column", path=path, line=1,
-                             hint="add the column; see README 'Running a real case'")
+            raise InputError(
+                f"samplesheet has no '{required}' column",
+                path=path,
+                line=1,
+                hint="add the column; see README 'Running a real case'",
+            )
     base = path.parent
     rows: list[SampleRow] = []
     seen: dict[str, int] = {}
@@ -135,18 +157,30 @@ def parse_samplesheet(text: str, path: Path) -> Samplesheet:
         sample = values.get("sample", "")
         if not SAMPLE_ID.match(sample):
             raise InputError(
-                f"invalid sample ID '{sample}'", path=path, line=number, field="sample",
+                f"invalid sample ID '{sample}'",
+                path=path,
+                line=number,
+                field="sample",
                 hint="use 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit",
             )
         if sample in seen:
-            raise InputError(f"sample '{sample}' appears twice (first on line {seen[sample]})",
-                             path=path, line=number, field="sample",
-                             hint="give each sample one row")
+            raise InputError(
+                f"sample '{sample}' appears twice (first on line {seen[sample]})",
+                path=path,
+                line=number,
+                field="sample",
+                hint="give each sample one row",
+            )
         seen[sample] = number
         sex_text = values.get("sex", "").lower()
         if sex_text not in _SHEET_SEX:
-            raise InputError(f"invalid sex '{values.get('sex')}'", path=path, line=number,
-                             field="sex", hint="use male, female or unknown")
+            raise InputError(
+                f"invalid sex '{values.get('sex')}'",
+                path=path,
+                line=number,
+                field="sex",
+                hint="use male, female or unknown",
+            )
 
         def file(column: str, *, _values: dict[str, str] = values) -> Path | None:
             text_value = _values.get(column, "")
@@ -155,27 +189,48 @@ def parse_samplesheet(text: str, path: Path) -> Samplesheet:
         fastq_1, fastq_2, bam = file("fastq_1"), file("fastq_2"), file("bam")
         if bam is None and (fastq_1 is None or fastq_2 is None):
             raise InputError(
-                f"sample '{sample}' has no reads", path=path, line=number, field="fastq_1",
+                f"sample '{sample}' has no reads",
+                path=path,
+                line=number,
+                field="fastq_1",
                 hint="give both fastq_1 and fastq_2 (paired reads) or a bam with bam_index",
             )
         if bam is not None and (fastq_1 is not None or fastq_2 is not None):
-            raise InputError(f"sample '{sample}' gives both FASTQ and BAM", path=path,
-                             line=number, field="bam", hint="give either FASTQ or BAM, not both")
+            raise InputError(
+                f"sample '{sample}' gives both FASTQ and BAM",
+                path=path,
+                line=number,
+                field="bam",
+                hint="give either FASTQ or BAM, not both",
+            )
         bam_index = file("bam_index")
         if bam is not None and bam_index is None:
-            raise InputError(f"sample '{sample}' has a bam but no bam_index", path=path,
-                             line=number, field="bam_index",
-                             hint="add the .bai or .csi path in a bam_index column")
+            raise InputError(
+                f"sample '{sample}' has a bam but no bam_index",
+                path=path,
+                line=number,
+                field="bam_index",
+                hint="add the .bai or .csi path in a bam_index column",
+            )
         rows.append(
             SampleRow(
-                sample=sample, sex=_SHEET_SEX[sex_text], fastq_1=fastq_1, fastq_2=fastq_2,
-                md5_1=values.get("md5_1") or None, md5_2=values.get("md5_2") or None,
-                bam=bam, bam_index=bam_index, line=number,
+                sample=sample,
+                sex=_SHEET_SEX[sex_text],
+                fastq_1=fastq_1,
+                fastq_2=fastq_2,
+                md5_1=values.get("md5_1") or None,
+                md5_2=values.get("md5_2") or None,
+                bam=bam,
+                bam_index=bam_index,
+                line=number,
             )
         )
     if not rows:
-        raise InputError("samplesheet lists no samples", path=path,
-                         hint="add one row per sample under the header")
+        raise InputError(
+            "samplesheet lists no samples",
+            path=path,
+            hint="add one row per sample under the header",
+        )
     return Samplesheet(path=path, rows=tuple(rows))
 
 
@@ -189,32 +244,52 @@ def parse_pedigree(text: str, path: Path) -> Pedigree:
         cols = line.split("\t") if "\t" in line else line.split()
         if len(cols) < 6:
             raise InputError(
-                f"PED line has {len(cols)} columns, 6 are needed", path=path, line=number,
+                f"PED line has {len(cols)} columns, 6 are needed",
+                path=path,
+                line=number,
                 hint="columns: family, individual, father, mother, sex (1/2/0), phenotype (2/1/0)",
             )
         family, individual, father, mother, sex, pheno = (c.strip() for c in cols[:6])
         if individual in seen:
-            raise InputError(f"individual '{individual}' appears twice", path=path, line=number,
-                             field="individual", hint="give each individual one line")
+            raise InputError(
+                f"individual '{individual}' appears twice",
+                path=path,
+                line=number,
+                field="individual",
+                hint="give each individual one line",
+            )
         seen.add(individual)
         if sex not in _PED_SEX:
-            raise InputError(f"invalid PED sex '{sex}'", path=path, line=number, field="sex",
-                             hint="use 1 (male), 2 (female) or 0 (unknown)")
+            raise InputError(
+                f"invalid PED sex '{sex}'",
+                path=path,
+                line=number,
+                field="sex",
+                hint="use 1 (male), 2 (female) or 0 (unknown)",
+            )
         if pheno not in _PED_PHENO:
-            raise InputError(f"invalid PED phenotype '{pheno}'", path=path, line=number,
-                             field="phenotype",
-                             hint="use 2 (affected), 1 (unaffected) or 0 (unknown)")
+            raise InputError(
+                f"invalid PED phenotype '{pheno}'",
+                path=path,
+                line=number,
+                field="phenotype",
+                hint="use 2 (affected), 1 (unaffected) or 0 (unknown)",
+            )
         records.append(
             PedRecord(
-                family=family, individual=individual,
+                family=family,
+                individual=individual,
                 father=None if father in ("0", "") else father,
                 mother=None if mother in ("0", "") else mother,
-                sex=_PED_SEX[sex], phenotype=_PED_PHENO[pheno], line=number,
+                sex=_PED_SEX[sex],
+                phenotype=_PED_PHENO[pheno],
+                line=number,
             )
         )
     if not records:
-        raise InputError("pedigree lists no individuals", path=path,
-                         hint="add one 6-column line per individual")
+        raise InputError(
+            "pedigree lists no individuals", path=path, hint="add one 6-column line per individual"
+        )
     return Pedigree(path=path, records=tuple(records))
 
 
@@ -232,8 +307,11 @@ def _read_text(path: Path, role: str) -> str:
     try:
         return path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise InputError(f"{role} is not UTF-8 text (byte {exc.start})", path=path,
-                         hint="save the file as plain UTF-8 text") from None
+        raise InputError(
+            f"{role} is not UTF-8 text (byte {exc.start})",
+            path=path,
+            hint="save the file as plain UTF-8 text",
+        ) from None
 
 
 def check_case(sheet: Samplesheet, ped: Pedigree) -> list[InputError]:
@@ -242,39 +320,72 @@ def check_case(sheet: Samplesheet, ped: Pedigree) -> list[InputError]:
     samples = set(sheet.sample_ids)
     for record in ped.records:
         if record.individual not in samples:
-            problems.append(InputError(
-                f"PED individual '{record.individual}' has no row in the samplesheet",
-                path=ped.path, line=record.line, field="individual",
-                hint=f"add '{record.individual}' to {sheet.path.name} or remove it from the PED"))
+            problems.append(
+                InputError(
+                    f"PED individual '{record.individual}' has no row in the samplesheet",
+                    path=ped.path,
+                    line=record.line,
+                    field="individual",
+                    hint=f"add '{record.individual}' to {sheet.path.name} or remove it from the PED",
+                )
+            )
         for role, parent in (("father", record.father), ("mother", record.mother)):
             if parent is not None and ped.get(parent) is None:
-                problems.append(InputError(
-                    f"{role} '{parent}' of '{record.individual}' is not in the PED",
-                    path=ped.path, line=record.line, field=role,
-                    hint=f"add a line for '{parent}' or set the {role} column to 0"))
+                problems.append(
+                    InputError(
+                        f"{role} '{parent}' of '{record.individual}' is not in the PED",
+                        path=ped.path,
+                        line=record.line,
+                        field=role,
+                        hint=f"add a line for '{parent}' or set the {role} column to 0",
+                    )
+                )
         expected = {"father": Sex.MALE, "mother": Sex.FEMALE}
         for role, parent in (("father", record.father), ("mother", record.mother)):
             parent_record = ped.get(parent) if parent else None
             if parent_record and parent_record.sex not in (expected[role], Sex.UNKNOWN):
-                problems.append(InputError(
-                    f"'{parent}' is the {role} of '{record.individual}' but has PED sex "
-                    f"{parent_record.sex}", path=ped.path, line=parent_record.line, field="sex",
-                    hint="correct the sex column or the parent columns"))
+                problems.append(
+                    InputError(
+                        f"'{parent}' is the {role} of '{record.individual}' but has PED sex "
+                        f"{parent_record.sex}",
+                        path=ped.path,
+                        line=parent_record.line,
+                        field="sex",
+                        hint="correct the sex column or the parent columns",
+                    )
+                )
     for row in sheet.rows:
-        record = ped.get(row.sample)
-        if record is None:
-            problems.append(InputError(
-                f"sample '{row.sample}' is not in the PED", path=sheet.path, line=row.line,
-                field="sample", hint=f"add '{row.sample}' to {ped.path.name} or remove the row"))
-        elif Sex.UNKNOWN not in (row.sex, record.sex) and row.sex != record.sex:
-            problems.append(InputError(
-                f"sample '{row.sample}' is {row.sex} in the samplesheet but {record.sex} in the "
-                "PED", path=sheet.path, line=row.line, field="sex",
-                hint="correct whichever record is wrong; a sex mismatch may mean a sample swap"))
+        ped_record = ped.get(row.sample)
+        if ped_record is None:
+            problems.append(
+                InputError(
+                    f"sample '{row.sample}' is not in the PED",
+                    path=sheet.path,
+                    line=row.line,
+                    field="sample",
+                    hint=f"add '{row.sample}' to {ped.path.name} or remove the row",
+                )
+            )
+        elif Sex.UNKNOWN not in (row.sex, ped_record.sex) and row.sex != ped_record.sex:
+            problems.append(
+                InputError(
+                    f"sample '{row.sample}' is {row.sex} in the samplesheet but {ped_record.sex} in the "
+                    "PED",
+                    path=sheet.path,
+                    line=row.line,
+                    field="sex",
+                    hint="correct whichever record is wrong; a sex mismatch may mean a sample swap",
+                )
+            )
     if not ped.affected:
-        problems.append(InputError(
-            "no individual in the PED is affected", path=ped.path, field="phenotype",
-            hint="mark the proband's phenotype column as 2 (affected)"))
+        problems.append(
+            InputError(
+                "no individual in the PED is affected",
+                path=ped.path,
+                field="phenotype",
+                hint="mark the proband's phenotype column as 2 (affected)",
+            )
+        )
     return problems
 
 

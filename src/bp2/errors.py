@@ -3,7 +3,7 @@
 ::
 
     Bp2Error                      (root; the CLI catches only this)
-    ├── CheckFailed       exit 1  a gate or check ran and said no (trace check, QC gate, release gate)
+    ├── CheckFailed       exit 1  a gate or check ran and said no (trace, QC or release gate)
     ├── UsageError        exit 2  the command line itself is wrong
     ├── InputError        exit 3  a file, field or value the user supplied is wrong
     │   └── PipelineDefinitionError   the pipeline definition disagrees with the code
@@ -141,8 +141,13 @@ class InputError(Bp2Error):
     def invalid_field(
         cls, path: Path | str, field: str, message: str, *, line: int | None = None
     ) -> InputError:
-        return cls(f"invalid value: {message}", path=path, field=field, line=line,
-                   hint="correct the field as described")
+        return cls(
+            f"invalid value: {message}",
+            path=path,
+            field=field,
+            line=line,
+            hint="correct the field as described",
+        )
 
     @classmethod
     def outdir_not_empty(cls, outdir: Path) -> InputError:

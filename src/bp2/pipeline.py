@@ -76,27 +76,35 @@ def packaged_definition() -> Path:
 def load_pipeline(path: Path | None = None) -> Pipeline:
     """Load and check a pipeline definition (the packaged one when ``path`` is None)."""
     path = path or packaged_definition()
-    raw = parse_model(PipelineFile, load_yaml(path, "pipeline definition"), path,
-                      "pipeline definition")
+    raw = parse_model(
+        PipelineFile, load_yaml(path, "pipeline definition"), path, "pipeline definition"
+    )
     seen: set[str] = set()
     entries: list[PipelineStage] = []
     for index, pin in enumerate(raw.stages):
         where = f"stages[{index}]"
         if pin.id in seen:
-            raise PipelineDefinitionError(f"stage '{pin.id}' is listed twice", path=path,
-                                          field=f"{where}.id", hint="list each stage once")
+            raise PipelineDefinitionError(
+                f"stage '{pin.id}' is listed twice",
+                path=path,
+                field=f"{where}.id",
+                hint="list each stage once",
+            )
         seen.add(pin.id)
         stage: AnyStage | None = REGISTRY.get(pin.id)
         if stage is None:
             raise PipelineDefinitionError(
-                f"unknown stage '{pin.id}'", path=path, field=f"{where}.id",
+                f"unknown stage '{pin.id}'",
+                path=path,
+                field=f"{where}.id",
                 hint=f"this bp2 provides: {', '.join(REGISTRY) or '(none)'}",
             )
         if pin.version != stage.VERSION:
             raise PipelineDefinitionError(
                 f"stage '{pin.id}' is pinned at {pin.version} but the installed code is "
                 f"{stage.VERSION}",
-                path=path, field=f"{where}.version",
+                path=path,
+                field=f"{where}.version",
                 hint=f"pin {pin.id} {stage.VERSION}, or install the bp2 release that provides "
                 f"{pin.id} {pin.version}",
             )
@@ -107,9 +115,11 @@ def load_pipeline(path: Path | None = None) -> Pipeline:
             loc = ".".join(str(p) for p in err["loc"])
             raise PipelineDefinitionError(
                 f"invalid parameter for stage '{pin.id}': {loc}: {err['msg']}",
-                path=path, field=f"{where}.params.{loc}",
+                path=path,
+                field=f"{where}.params.{loc}",
                 hint=f"see 'bp2 stage show {pin.id}' for the accepted parameters",
             ) from None
         entries.append(PipelineStage(stage=stage, params=params))
-    return Pipeline(path=path, name=raw.pipeline, version=raw.version, seed=raw.seed,
-                    stages=tuple(entries))
+    return Pipeline(
+        path=path, name=raw.pipeline, version=raw.version, seed=raw.seed, stages=tuple(entries)
+    )

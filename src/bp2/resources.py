@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pysam
+import pysam.utils
 from pydantic import BaseModel, ConfigDict, Field
 
 from bp2.errors import InputError
@@ -55,8 +56,11 @@ class Resources(BaseModel):
     ploidy: Resource | None = None
 
     def items(self) -> list[tuple[str, Resource]]:
-        return [(name, getattr(self, name)) for name in type(self).model_fields
-                if getattr(self, name) is not None]
+        return [
+            (name, getattr(self, name))
+            for name in type(self).model_fields
+            if getattr(self, name) is not None
+        ]
 
     def lock(self) -> dict[str, Any]:
         """What provenance records: name → path, build, version, sha256 of each file."""
@@ -72,8 +76,10 @@ class Resources(BaseModel):
 
 def _resolve(data: Any, base: Path) -> Any:
     if isinstance(data, dict):
-        return {k: (str(base / v) if k == "path" and isinstance(v, str) else _resolve(v, base))
-                for k, v in data.items()}
+        return {
+            k: (str(base / v) if k == "path" and isinstance(v, str) else _resolve(v, base))
+            for k, v in data.items()
+        }
     return data
 
 
@@ -81,8 +87,11 @@ def load_resources(path: Path) -> Resources:
     """Load resources.yaml, resolving relative paths against its directory."""
     data = load_yaml(path, "resources file")
     if not isinstance(data, dict):
-        raise InputError("resources file must be a mapping of resource name to entry",
-                         path=path, hint="see README 'Resources'")
+        raise InputError(
+            "resources file must be a mapping of resource name to entry",
+            path=path,
+            hint="see README 'Resources'",
+        )
     return parse_model(Resources, _resolve(data, path.parent.resolve()), path, "resources file")
 
 
@@ -92,7 +101,9 @@ def verify_resources(resources: Resources, source: Path | None = None) -> None:
         for ref in res.files():
             if not ref.path.is_file():
                 raise InputError(
-                    f"resource '{name}' file not found", path=ref.path, item_id=name,
+                    f"resource '{name}' file not found",
+                    path=ref.path,
+                    item_id=name,
                     hint=f"fix its path in {source or 'the resources file'}",
                 )
             actual = sha256_file(ref.path)
@@ -121,7 +132,7 @@ def reference_only(reference: Path, workdir: Path) -> Resources:
                 args += ["--gzi-idx", str(gzi)]
             try:
                 pysam.faidx(*args)
-            except pysam.SamtoolsError as exc:
+            except pysam.utils.SamtoolsError as exc:
                 raise InputError(
                     f"cannot index the reference: {str(exc).strip()[-200:]}",
                     path=reference,

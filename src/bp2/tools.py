@@ -28,15 +28,15 @@ class Tool:
 
 
 def _pysam_version() -> str:
-    import pysam
+    from pysam.version import __version__
 
-    return str(pysam.__version__)
+    return str(__version__)
 
 
 def _htslib_version() -> str:
-    import pysam.version
+    from pysam.version import __htslib_version__
 
-    return str(pysam.version.__htslib_version__)
+    return str(__htslib_version__)
 
 
 def _mappy_version() -> str:
@@ -71,26 +71,34 @@ TOOLS: dict[str, Tool] = {
     tool.name: tool
     for tool in (
         Tool("pysam", "BAM/VCF/FASTA I/O", "pysam developers", "pip install pysam", _pysam_version),
-        Tool("htslib", "BGZF, BAM, VCF codecs (inside pysam)", "Genome Research Ltd",
-             "pip install pysam", _htslib_version),
-        Tool("mappy", "minimap2 short-read alignment", "Heng Li", "pip install mappy",
-             _mappy_version),
+        Tool(
+            "htslib",
+            "BGZF, BAM, VCF codecs (inside pysam)",
+            "Genome Research Ltd",
+            "pip install pysam",
+            _htslib_version,
+        ),
+        Tool(
+            "mappy", "minimap2 short-read alignment", "Heng Li", "pip install mappy", _mappy_version
+        ),
         Tool("numpy", "numerical arrays", "NumPy developers", "pip install numpy", _numpy_version),
         Tool(
             "bcftools",
             "variant calling and VCF processing",
             "Genome Research Ltd",
             _APT.format(pkg="bcftools"),
-            lambda: _cli_version("bcftools", ("--version",), r"bcftools (\S+)",
-                                 _APT.format(pkg="bcftools")),
+            lambda: _cli_version(
+                "bcftools", ("--version",), r"bcftools (\S+)", _APT.format(pkg="bcftools")
+            ),
         ),
         Tool(
             "samtools",
             "alignment processing",
             "Genome Research Ltd",
             _APT.format(pkg="samtools"),
-            lambda: _cli_version("samtools", ("--version",), r"samtools (\S+)",
-                                 _APT.format(pkg="samtools")),
+            lambda: _cli_version(
+                "samtools", ("--version",), r"samtools (\S+)", _APT.format(pkg="samtools")
+            ),
         ),
     )
 }

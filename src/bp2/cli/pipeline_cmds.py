@@ -2,8 +2,95 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated
+
 import typer
+
+from bp2.cli.common import console
+from bp2.engine import api
+from bp2.engine.local import RunRecord
+
+Threads = Annotated[int, typer.Option("--threads", min=1, help="parallel threads")]
+Resume = Annotated[bool, typer.Option("--resume", help="continue the run in OUTDIR")]
+Force = Annotated[
+    bool, typer.Option("--force", help="move an earlier run in OUTDIR aside and start again")
+]
+PipelineOpt = Annotated[
+    Path | None, typer.Option("--pipeline", help="pipeline definition (default: packaged)")
+]
+Quiet = Annotated[bool, typer.Option("--quiet", help="no progress bar")]
+
+
+def _summary(record: RunRecord, outdir: Path) -> None:
+    executed = sum(1 for u in record.units if u.status == "executed")
+    cached = sum(1 for u in record.units if u.status == "cached")
+    console.print(
+        f"[bold green]run {record.status}[/] in {record.duration_s:.1f} s: "
+        f"{executed} unit(s) executed, {cached} reused from cache; record: {outdir / 'run.json'}"
+    )
+    if record.previous_run_moved_to:
+        console.print(f"the earlier run was moved to {record.previous_run_moved_to}")
 
 
 def register(app: typer.Typer) -> None:
     """Add the pipeline commands to the top-level app."""
+
+    @app.command("run")
+    def run_cmd(
+        samplesheet: Annotated[Path, typer.Option("--samplesheet", help="samplesheet CSV")],
+        pedigree: Annotated[Path, typer.Option("--pedigree", help="PED file")],
+        outdir: Annotated[Path, typer.Option("--outdir", help="run directory")],
+        resources: Annotated[
+            Path | None, typer.Option("--resources", help="resources.yaml")
+        ] = None,
+        reference: Annotated[
+            Path | None,
+            typer.Option("--reference", help="reference FASTA (instead of --resources)"),
+        ] = None,
+        panel: Annotated[
+            list[Path] | None, typer.Option("--panel", help="PanelApp panel JSON (repeatable)")
+        ] = None,
+        threads: Threads = 1,
+        resume: Resume = False,
+        force: Force = False,
+        pipeline: PipelineOpt = None,
+        quiet: Quiet = False,
+    ) -> None:
+        """Run the pipeline on a case (samplesheet + PED + reads) with the local engine."""
+        record = api.run(
+            samplesheet,
+            pedigree,
+            outdir,
+            resources=resources,
+            reference=reference,
+            panels=tuple(panel or ()),
+            threads=threads,
+            mode=api.mode_from_flags(resume, force),
+            pipeline_path=pipeline,
+            progress=not quiet,
+        )
+        _summary(record, outdir)
+
+    @app.command("demo")
+    def demo_cmd(
+        outdir: Annotated[Path, typer.Option("--outdir", help="run directory")],
+        threads: Threads = 1,
+        resume: Resume = False,
+        force: Force = False,
+        depth: Annotated[
+            float, typer.Option("--depth", min=1.0, help="read depth of the synthetic trio")
+        ] = 30.0,
+        pipeline: PipelineOpt = None,
+        quiet: Quiet = False,
+    ) -> None:
+        """Generate the synthetic trio (no network) and run the pipeline on it."""
+        record = api.demo(
+            outdir,
+            threads=threads,
+            mode=api.mode_from_flags(resume, force),
+            depth=depth,
+            pipeline_path=pipeline,
+            progress=not quiet,
+        )
+        _summary(record, outdir)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -21,9 +21,15 @@ def list_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
 ) -> None:
     """Print each stage's ID, version, scope and the requirement IDs it implements."""
-    rows = [
-        {"id": s.ID, "version": s.VERSION, "scope": str(s.SCOPE), "implements": list(s.IMPLEMENTS),
-         "tools": list(s.TOOLS), "description": s.DESCRIPTION}
+    rows: list[dict[str, Any]] = [
+        {
+            "id": s.ID,
+            "version": s.VERSION,
+            "scope": str(s.SCOPE),
+            "implements": list(s.IMPLEMENTS),
+            "tools": list(s.TOOLS),
+            "description": s.DESCRIPTION,
+        }
         for s in STAGES
     ]
     if as_json:
@@ -31,8 +37,9 @@ def list_cmd(
         return
     table = Table("stage", "version", "scope", "implements", "description")
     for row in rows:
-        table.add_row(row["id"], row["version"], row["scope"], " ".join(row["implements"]),
-                      row["description"])
+        table.add_row(
+            row["id"], row["version"], row["scope"], " ".join(row["implements"]), row["description"]
+        )
     console.print(table)
 
 
@@ -67,7 +74,16 @@ def run_cmd(
     seed: Annotated[int, typer.Option("--seed", help="random seed")] = 0,
 ) -> None:
     """Run one stage alone on the files named in INPUTS, writing only under OUTDIR."""
-    provenance = run_stage_alone(stage_id, inputs, outdir, params_path=params,
-                                 pipeline_path=pipeline, threads=threads, seed=seed)
-    console.print(f"{provenance.stage} {provenance.version}: {len(provenance.outputs)} output(s) "
-                  f"in {outdir} ({provenance.duration_s:.1f} s)")
+    provenance = run_stage_alone(
+        stage_id,
+        inputs,
+        outdir,
+        params_path=params,
+        pipeline_path=pipeline,
+        threads=threads,
+        seed=seed,
+    )
+    console.print(
+        f"{provenance.stage} {provenance.version}: {len(provenance.outputs)} output(s) "
+        f"in {outdir} ({provenance.duration_s:.1f} s)"
+    )

@@ -15,6 +15,7 @@ import platform
 import socket
 import sys
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,14 @@ from pydantic import BaseModel, ConfigDict
 from bp2 import __version__
 from bp2.errors import Bp2Error, InputError
 from bp2.fileio import canonical_json, is_temporary, sha256_bytes, sha256_file, write_json_atomic
-from bp2.stages.base import AnyStage, StageContext, StageInputs, StageOutputs, StageParams, iter_paths
+from bp2.stages.base import (
+    AnyStage,
+    StageContext,
+    StageInputs,
+    StageOutputs,
+    StageParams,
+    iter_paths,
+)
 from bp2.tools import tool_versions
 
 OUTPUTS_FILE = "outputs.json"
@@ -64,21 +72,28 @@ class Provenance(BaseModel):
     argv: tuple[str, ...]
 
 
-def hash_input_files(inputs: StageInputs) -> dict[str, FileDigest]:
-    """sha256 of every file named in the inputs; a missing file is an InputError naming its field."""
+def hash_input_files(
+    inputs: StageInputs, digest: Callable[[Path], str] = sha256_file
+) -> dict[str, FileDigest]:
+    """sha256 of every file named in the inputs; a missing file is an InputError naming it."""
     digests: dict[str, FileDigest] = {}
     for field, path in iter_paths(inputs):
         if not path.is_file():
             raise InputError(
-                f"input file for '{field}' not found", path=path, field=field,
+                f"input file for '{field}' not found",
+                path=path,
+                field=field,
                 hint="every file a stage reads must exist and be named in its inputs",
             )
-        digests[field] = FileDigest(path=str(path), sha256=sha256_file(path))
+        digests[field] = FileDigest(path=str(path), sha256=digest(path))
     return digests
 
 
 def cache_key(
-    stage: AnyStage, params: StageParams, tools: dict[str, str], inputs: StageInputs,
+    stage: AnyStage,
+    params: StageParams,
+    tools: dict[str, str],
+    inputs: StageInputs,
     input_files: dict[str, FileDigest],
 ) -> str:
     """Key of a unit's result: stage, version, params, tool versions and input content.
@@ -88,7 +103,7 @@ def cache_key(
     """
     values = inputs.model_dump(mode="json")
     for field in input_files:
-        _replace(values, field, "sha256:" + input_files[field].sha256)
+        set_field(values, field, "sha256:" + input_files[field].sha256)
     payload = {
         "stage": stage.ID,
         "version": stage.VERSION,
@@ -99,7 +114,7 @@ def cache_key(
     return sha256_bytes(canonical_json(payload).encode())
 
 
-def _replace(tree: Any, dotted: str, value: str) -> None:
+def set_field(tree: Any, dotted: str, value: str) -> None:
     """Set the element at a dotted/indexed field path (as produced by iter_paths)."""
     tokens: list[str | int] = []
     for part in dotted.split("."):
@@ -116,7 +131,7 @@ def _replace(tree: Any, dotted: str, value: str) -> None:
 def describe_inputs(inputs: StageInputs, input_files: dict[str, FileDigest]) -> dict[str, Any]:
     values = inputs.model_dump(mode="json")
     for field in input_files:
-        _replace(values, field, input_files[field].path)
+        set_field(values, field, input_files[field].path)
     return values
 
 
@@ -133,7 +148,7 @@ def execute_unit(
     input_files: dict[str, FileDigest] | None = None,
     key: str | None = None,
 ) -> tuple[StageOutputs, Provenance]:
-    """Run one unit of ``stage`` with outputs under ``outdir``; write outputs.json and provenance."""
+    """Run one unit of ``stage`` under ``outdir``; write outputs.json and provenance.json."""
     logger = logger or logging.getLogger(f"bp2.{stage.ID}")
     input_files = input_files if input_files is not None else hash_input_files(inputs)
     tools = tool_versions(stage.TOOLS)
@@ -174,8 +189,9 @@ def execute_unit(
 
 def _check_outputs(stage: AnyStage, outputs: StageOutputs, outdir: Path) -> dict[str, FileDigest]:
     if not isinstance(outputs, stage.Outputs):
-        raise TypeError(f"stage {stage.ID} returned {type(outputs).__name__}, "
-                        f"not {stage.Outputs.__name__}")
+        raise TypeError(
+            f"stage {stage.ID} returned {type(outputs).__name__}, not {stage.Outputs.__name__}"
+        )
     root = outdir.resolve()
     digests: dict[str, FileDigest] = {}
     for field, path in iter_paths(outputs):
@@ -184,8 +200,9 @@ def _check_outputs(stage: AnyStage, outputs: StageOutputs, outdir: Path) -> dict
             raise RuntimeError(f"stage {stage.ID} output '{field}' ({path}) is outside {outdir}")
         if not resolved.is_file():
             raise RuntimeError(f"stage {stage.ID} output '{field}' ({path}) was not written")
-        digests[field] = FileDigest(path=str(resolved.relative_to(root)),
-                                    sha256=sha256_file(resolved))
+        digests[field] = FileDigest(
+            path=str(resolved.relative_to(root)), sha256=sha256_file(resolved)
+        )
     leftovers = [p for p in outdir.rglob("*") if is_temporary(p)]
     if leftovers:
         raise RuntimeError(f"stage {stage.ID} left temporary files: {leftovers[:3]}")
@@ -196,7 +213,7 @@ def relative_outputs(outputs: StageOutputs, outdir: Path) -> dict[str, Any]:
     values = outputs.model_dump(mode="json")
     root = outdir.resolve()
     for field, path in iter_paths(outputs):
-        _replace(values, field, str(path.resolve().relative_to(root)))
+        set_field(values, field, str(path.resolve().relative_to(root)))
     return values
 
 
@@ -208,8 +225,9 @@ def load_outputs(stage: AnyStage, outdir: Path) -> StageOutputs:
     relative = stage.Outputs.model_validate(data)
     absolute = relative.model_dump(mode="json")
     for field, path in iter_paths(relative):
-        _replace(absolute, field, str((outdir / path).resolve()))
-    return stage.Outputs.model_validate(absolute)
+        set_field(absolute, field, str((outdir / path).resolve()))
+    loaded: StageOutputs = stage.Outputs.model_validate(absolute)
+    return loaded
 
 
 def _operator() -> str:

@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from bp2.engine.execute import Provenance, execute_unit
+from bp2.engine.execute import Provenance, execute_unit, set_field
 from bp2.errors import InputError
 from bp2.pipeline import load_pipeline
 from bp2.stages.base import AnyStage, StageInputs, StageParams, iter_paths
@@ -28,8 +28,12 @@ def _read_json(path: Path, role: str) -> Any:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
-        raise InputError(f"{role} is not valid JSON: {exc.msg}", path=path, line=exc.lineno,
-                         hint="fix the JSON syntax at the line shown") from None
+        raise InputError(
+            f"{role} is not valid JSON: {exc.msg}",
+            path=path,
+            line=exc.lineno,
+            hint="fix the JSON syntax at the line shown",
+        ) from None
 
 
 def load_inputs(stage: AnyStage, path: Path) -> StageInputs:
@@ -40,11 +44,10 @@ def load_inputs(stage: AnyStage, path: Path) -> StageInputs:
         raise validation_error(path, exc, f"{stage.ID} inputs") from None
     base = path.parent.resolve()
     resolved = inputs.model_dump(mode="json")
-    from bp2.engine.execute import _replace  # the same field-path addressing as provenance
-
     for field, value in iter_paths(inputs):
-        _replace(resolved, field, str(value if value.is_absolute() else base / value))
-    return stage.Inputs.model_validate(resolved)
+        set_field(resolved, field, str(value if value.is_absolute() else base / value))
+    loaded: StageInputs = stage.Inputs.model_validate(resolved)
+    return loaded
 
 
 def load_params(stage: AnyStage, path: Path | None, pipeline_path: Path | None) -> StageParams:
@@ -53,16 +56,19 @@ def load_params(stage: AnyStage, path: Path | None, pipeline_path: Path | None) 
         base = pipeline.get(stage.ID).params.model_dump()
     except KeyError:
         base = stage.Params().model_dump()
-    if path is None:
-        return stage.Params.model_validate(base)
-    override = _read_json(path, f"{stage.ID} params")
-    if not isinstance(override, dict):
-        raise InputError("params file must hold a JSON object", path=path,
-                         hint='write e.g. {"threads": 2}')
+    merged = dict(base)
+    if path is not None:
+        override = _read_json(path, f"{stage.ID} params")
+        if not isinstance(override, dict):
+            raise InputError(
+                "params file must hold a JSON object", path=path, hint='write e.g. {"min_mapq": 20}'
+            )
+        merged.update(override)
     try:
-        return stage.Params.model_validate({**base, **override})
+        params: StageParams = stage.Params.model_validate(merged)
     except ValidationError as exc:
-        raise validation_error(path, exc, f"{stage.ID} params") from None
+        raise validation_error(path or pipeline.path, exc, f"{stage.ID} params") from None
+    return params
 
 
 def run_stage_alone(
@@ -81,6 +87,7 @@ def run_stage_alone(
     params = load_params(stage, params_path, pipeline_path)
     outdir.mkdir(parents=True, exist_ok=True)
     logger = logging.getLogger(f"bp2.{stage.ID}")
-    _, provenance = execute_unit(stage, inputs, params, outdir, unit=unit, threads=threads,
-                                 seed=seed, logger=logger)
+    _, provenance = execute_unit(
+        stage, inputs, params, outdir, unit=unit, threads=threads, seed=seed, logger=logger
+    )
     return provenance
