@@ -1,0 +1,171 @@
+"""Tests of the local engine: layout, run record, cache reuse, atomic units, outdir handling."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bp2.engine.api import load_case
+from bp2.engine.local import RunMode, RunOptions, prepare_outdir, run_case
+from bp2.errors import InputError
+from bp2.pipeline import Pipeline, PipelineStage
+from tests.engine.toy_stages import CountParams, SumParams, ToyCount, ToySum
+
+
+def make_case(root: Path) -> dict[str, Path]:
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "ref.fa").write_text(">chr1\nACGTACGTAC\n")
+    (root / "a_R1.fq").write_text("l1\nl2\nl3\n")
+    (root / "a_R2.fq").write_text("x\n")
+    (root / "b_R1.fq").write_text("l1\nl2\n")
+    (root / "b_R2.fq").write_text("x\n")
+    (root / "sheet.csv").write_text(
+        "sample,sex,fastq_1,fastq_2\nA,male,a_R1.fq,a_R2.fq\nB,male,b_R1.fq,b_R2.fq\n"
+    )
+    (root / "case.ped").write_text("F1\tA\tB\t0\t1\t2\nF1\tB\t0\t0\t1\t1\n")
+    (root / "pipeline.yaml").write_text("pipeline: toy\nversion: 1.0.0\nstages: []\n")
+    return {name: root / name for name in ("ref.fa", "sheet.csv", "case.ped", "pipeline.yaml")}
+
+
+def toy_pipeline(path: Path, multiplier: int = 1) -> Pipeline:
+    return Pipeline(
+        path=path,
+        name="toy",
+        version="1.0.0",
+        seed=1,
+        stages=(
+            PipelineStage(stage=ToyCount(), params=CountParams(multiplier=multiplier)),
+            PipelineStage(stage=ToySum(), params=SumParams()),
+        ),
+    )
+
+
+def run_toy(files: dict[str, Path], outdir: Path, mode: RunMode, multiplier: int = 1,
+            threads: int = 2) -> dict[str, str]:
+    moved = prepare_outdir(outdir, mode)
+    case = load_case(files["sheet.csv"], files["case.ped"], resources=None,
+                     reference=files["ref.fa"], panels=(), outdir=outdir)
+    record = run_case(case, toy_pipeline(files["pipeline.yaml"], multiplier), outdir,
+                      RunOptions(threads=threads, mode=mode, progress=False,
+                                 previous_run_moved_to=moved))
+    return {f"{u.stage}/{u.unit}": u.status for u in record.units}
+
+
+@pytest.mark.verifies("SRS-008")
+def test_run_layout_and_record(tmp_path: Path) -> None:
+    """It writes per-sample and case outputs in the documented layout and a complete run.json."""
+    files = make_case(tmp_path / "case")
+    out = tmp_path / "out"
+    statuses = run_toy(files, out, RunMode.NEW)
+    assert statuses == {"toy_count/A": "executed", "toy_count/B": "executed",
+                        "toy_sum/case": "executed"}
+    assert (out / "toy_sum" / "total.txt").read_text() == "5\n"  # 3 lines (A) + 2 lines (B)
+    assert json.loads((out / "toy_count" / "A" / "counts.json").read_text())["lines"] == 3
+    record = json.loads((out / "run.json").read_text())
+    assert record["status"] == "completed"
+    assert record["stage_versions"] == {"toy_count": "1.0.0", "toy_sum": "1.0.0"}
+    assert record["params"]["toy_count"] == {"multiplier": 1}
+    assert set(record["case"]["samples"]) == {"A", "B"}
+    assert record["resources"]["reference"]["files"]
+    assert record["operator"] and record["host"] and record["tools"]["numpy"]
+    provenance = json.loads((out / "toy_count" / "A" / "provenance.json").read_text())
+    assert provenance["input_files"]["reads"]["sha256"]
+    assert provenance["outputs"]["counts"]["path"] == "counts.json"
+    assert (out / "bp2.log").read_text().count("run completed") == 1
+
+
+@pytest.mark.verifies("SRS-006")
+def test_resume_reuses_every_finished_unit(tmp_path: Path) -> None:
+    """It reuses every unit from the cache when resumed with nothing changed."""
+    files = make_case(tmp_path / "case")
+    out = tmp_path / "out"
+    run_toy(files, out, RunMode.NEW)
+    statuses = run_toy(files, out, RunMode.RESUME)
+    assert set(statuses.values()) == {"cached"}
+    assert len(list((out / ".bp2" / "runs").iterdir())) == 1  # the first run.json is kept
+
+
+@pytest.mark.verifies("SRS-006")
+def test_changed_input_byte_reruns_only_affected_units(tmp_path: Path) -> None:
+    """It re-runs only the units whose inputs changed, and their dependants."""
+    files = make_case(tmp_path / "case")
+    out = tmp_path / "out"
+    run_toy(files, out, RunMode.NEW)
+    (tmp_path / "case" / "b_R1.fq").write_text("l1\nl2\nl3\nl4\n")
+    statuses = run_toy(files, out, RunMode.RESUME)
+    assert statuses == {"toy_count/A": "cached", "toy_count/B": "executed",
+                        "toy_sum/case": "executed"}
+    assert (out / "toy_sum" / "total.txt").read_text() == "7\n"  # 3 + 4
+
+
+@pytest.mark.verifies("SRS-006")
+def test_changed_param_reruns_stage(tmp_path: Path) -> None:
+    """It re-runs a stage whose parameters changed instead of reusing the cache."""
+    files = make_case(tmp_path / "case")
+    out = tmp_path / "out"
+    run_toy(files, out, RunMode.NEW)
+    statuses = run_toy(files, out, RunMode.RESUME, multiplier=2)
+    assert statuses["toy_count/A"] == "executed"
+    assert (out / "toy_sum" / "total.txt").read_text() == "10\n"  # (3 + 2) × 2
+
+
+@pytest.mark.verifies("SRS-006")
+def test_tampered_output_is_recomputed(tmp_path: Path) -> None:
+    """It recomputes a unit whose output file no longer has its recorded sha256."""
+    files = make_case(tmp_path / "case")
+    out = tmp_path / "out"
+    run_toy(files, out, RunMode.NEW)
+    (out / "toy_count" / "A" / "counts.json").write_text('{"sample": "A", "lines": 99}')
+    statuses = run_toy(files, out, RunMode.RESUME)
+    assert statuses["toy_count/A"] == "executed"
+    assert (out / "toy_sum" / "total.txt").read_text() == "5\n"
+
+
+@pytest.mark.verifies("SRS-007")
+def test_non_empty_outdir_is_refused(tmp_path: Path) -> None:
+    """It refuses to write into a non-empty outdir without --resume or --force."""
+    files = make_case(tmp_path / "case")
+    out = tmp_path / "out"
+    run_toy(files, out, RunMode.NEW)
+    with pytest.raises(InputError, match="not empty") as info:
+        run_toy(files, out, RunMode.NEW)
+    assert "--resume" in info.value.hint and "--force" in info.value.hint
+
+
+@pytest.mark.verifies("SRS-007")
+def test_force_moves_the_old_run_aside(tmp_path: Path) -> None:
+    """It moves an earlier run aside under --force, keeps it intact and records where."""
+    files = make_case(tmp_path / "case")
+    out = tmp_path / "out"
+    run_toy(files, out, RunMode.NEW)
+    run_toy(files, out, RunMode.FORCE)
+    aside = [p for p in tmp_path.iterdir() if p.name.startswith("out.superseded-")]
+    assert len(aside) == 1
+    assert (aside[0] / "toy_sum" / "total.txt").read_text() == "5\n"
+    record = json.loads((out / "run.json").read_text())
+    assert record["previous_run_moved_to"] == str(aside[0])
+    assert record["mode"] == "force"
+
+
+@pytest.mark.verifies("SRS-005")
+def test_failed_unit_leaves_no_final_output(tmp_path: Path) -> None:
+    """It leaves no final-named directory or file for a unit that failed mid-write."""
+    files = make_case(tmp_path / "case")
+    out = tmp_path / "out"
+    ToyCount.fail_for = {"B"}
+    try:
+        with pytest.raises(RuntimeError, match="injected failure"):
+            run_toy(files, out, RunMode.NEW, threads=1)
+    finally:
+        ToyCount.fail_for = set()
+    assert (out / "toy_count" / "A" / "counts.json").is_file()
+    assert not (out / "toy_count" / "B").exists()
+    assert not (out / "toy_sum").exists()
+    assert not any((out / ".bp2" / "work").iterdir())
+    record = json.loads((out / "run.json").read_text())
+    assert record["status"] == "failed" and "injected failure" in record["error"]
+    statuses = run_toy(files, out, RunMode.RESUME)
+    assert statuses == {"toy_count/A": "cached", "toy_count/B": "executed",
+                        "toy_sum/case": "executed"}
