@@ -17,6 +17,8 @@ from pydantic import BaseModel, ConfigDict
 from bp2.errors import InputError
 from bp2.resources import Resources
 
+IMPLEMENTS = ("SRS-017",)
+
 SAMPLE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
 

@@ -21,6 +21,8 @@ from __future__ import annotations
 from enum import IntEnum
 from pathlib import Path
 
+IMPLEMENTS = ("SRS-014", "SRS-015")
+
 
 class ExitCode(IntEnum):
     """The exit codes of every bp2 command, present and future."""

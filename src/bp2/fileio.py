@@ -15,6 +15,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+IMPLEMENTS = ("SRS-005", "SRS-009")
+
 TMP_MARKER = ".bp2tmp"
 _CHUNK = 1 << 20
 

@@ -18,6 +18,8 @@ from bp2.stages.base import SEMVER, AnyStage, StageParams
 from bp2.stages.registry import REGISTRY
 from bp2.yamlio import load_yaml, parse_model
 
+IMPLEMENTS = ("SRS-010", "SRS-011")
+
 
 class StagePin(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")

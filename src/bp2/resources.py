@@ -19,6 +19,8 @@ from bp2.errors import InputError
 from bp2.fileio import atomic_path, sha256_file
 from bp2.yamlio import load_yaml, parse_model
 
+IMPLEMENTS = ("SRS-012", "SRS-013")
+
 SHA256 = r"^[0-9a-f]{64}$"
 
 

@@ -42,14 +42,24 @@ def toy_pipeline(path: Path, multiplier: int = 1) -> Pipeline:
     )
 
 
-def run_toy(files: dict[str, Path], outdir: Path, mode: RunMode, multiplier: int = 1,
-            threads: int = 2) -> dict[str, str]:
+def run_toy(
+    files: dict[str, Path], outdir: Path, mode: RunMode, multiplier: int = 1, threads: int = 2
+) -> dict[str, str]:
     moved = prepare_outdir(outdir, mode)
-    case = load_case(files["sheet.csv"], files["case.ped"], resources=None,
-                     reference=files["ref.fa"], panels=(), outdir=outdir)
-    record = run_case(case, toy_pipeline(files["pipeline.yaml"], multiplier), outdir,
-                      RunOptions(threads=threads, mode=mode, progress=False,
-                                 previous_run_moved_to=moved))
+    case = load_case(
+        files["sheet.csv"],
+        files["case.ped"],
+        resources=None,
+        reference=files["ref.fa"],
+        panels=(),
+        outdir=outdir,
+    )
+    record = run_case(
+        case,
+        toy_pipeline(files["pipeline.yaml"], multiplier),
+        outdir,
+        RunOptions(threads=threads, mode=mode, progress=False, previous_run_moved_to=moved),
+    )
     return {f"{u.stage}/{u.unit}": u.status for u in record.units}
 
 
@@ -59,8 +69,11 @@ def test_run_layout_and_record(tmp_path: Path) -> None:
     files = make_case(tmp_path / "case")
     out = tmp_path / "out"
     statuses = run_toy(files, out, RunMode.NEW)
-    assert statuses == {"toy_count/A": "executed", "toy_count/B": "executed",
-                        "toy_sum/case": "executed"}
+    assert statuses == {
+        "toy_count/A": "executed",
+        "toy_count/B": "executed",
+        "toy_sum/case": "executed",
+    }
     assert (out / "toy_sum" / "total.txt").read_text() == "5\n"  # 3 lines (A) + 2 lines (B)
     assert json.loads((out / "toy_count" / "A" / "counts.json").read_text())["lines"] == 3
     record = json.loads((out / "run.json").read_text())
@@ -95,8 +108,11 @@ def test_changed_input_byte_reruns_only_affected_units(tmp_path: Path) -> None:
     run_toy(files, out, RunMode.NEW)
     (tmp_path / "case" / "b_R1.fq").write_text("l1\nl2\nl3\nl4\n")
     statuses = run_toy(files, out, RunMode.RESUME)
-    assert statuses == {"toy_count/A": "cached", "toy_count/B": "executed",
-                        "toy_sum/case": "executed"}
+    assert statuses == {
+        "toy_count/A": "cached",
+        "toy_count/B": "executed",
+        "toy_sum/case": "executed",
+    }
     assert (out / "toy_sum" / "total.txt").read_text() == "7\n"  # 3 + 4
 
 
@@ -167,5 +183,8 @@ def test_failed_unit_leaves_no_final_output(tmp_path: Path) -> None:
     record = json.loads((out / "run.json").read_text())
     assert record["status"] == "failed" and "injected failure" in record["error"]
     statuses = run_toy(files, out, RunMode.RESUME)
-    assert statuses == {"toy_count/A": "cached", "toy_count/B": "executed",
-                        "toy_sum/case": "executed"}
+    assert statuses == {
+        "toy_count/A": "cached",
+        "toy_count/B": "executed",
+        "toy_sum/case": "executed",
+    }

@@ -51,7 +51,9 @@ class ToyCount(Stage[CountInputs, CountOutputs, CountParams]):
         target = ctx.path("counts.json")
         with ctx.atomic(target) as tmp:
             lines = len(inputs.reads.read_text().splitlines())
-            tmp.write_text(json.dumps({"sample": inputs.sample, "lines": lines * params.multiplier}))
+            tmp.write_text(
+                json.dumps({"sample": inputs.sample, "lines": lines * params.multiplier})
+            )
             if inputs.sample in self.fail_for:
                 raise RuntimeError(f"injected failure for {inputs.sample}")
         return CountOutputs(counts=target)

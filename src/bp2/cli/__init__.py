@@ -18,6 +18,8 @@ from bp2.cli.pipeline_cmds import register as register_pipeline
 from bp2.cli.stage import stage_app
 from bp2.errors import EXIT_CODE_TABLE, Bp2Error, ExitCode
 
+IMPLEMENTS = ("SRS-014", "SRS-015")
+
 app = typer.Typer(
     name="bp2",
     help="bp2: clinical germline genome pipeline with design controls as code.",

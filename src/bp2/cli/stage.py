@@ -13,6 +13,8 @@ from bp2.cli.common import console
 from bp2.engine.standalone import run_stage_alone
 from bp2.stages.registry import STAGES, get_stage
 
+IMPLEMENTS = ("SRS-004", "SRS-018")
+
 stage_app = typer.Typer(help="List, inspect and run pipeline stages alone.", no_args_is_help=True)
 
 

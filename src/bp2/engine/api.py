@@ -13,6 +13,8 @@ from bp2.errors import InputError, UsageError
 from bp2.pipeline import load_pipeline
 from bp2.resources import Resources, load_resources, reference_only
 
+IMPLEMENTS = ("SRS-013", "SRS-020")
+
 DEMO_CASE_DIR = "demo_case"
 
 

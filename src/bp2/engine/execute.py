@@ -35,6 +35,8 @@ from bp2.stages.base import (
 )
 from bp2.tools import tool_versions
 
+IMPLEMENTS = ("SRS-004", "SRS-008", "SRS-009")
+
 OUTPUTS_FILE = "outputs.json"
 PROVENANCE_FILE = "provenance.json"
 RECORD_FILES = frozenset({OUTPUTS_FILE, PROVENANCE_FILE, "stage.log"})

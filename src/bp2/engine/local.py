@@ -62,6 +62,8 @@ from bp2.resources import verify_resources
 from bp2.stages.base import CASE_UNIT, AnyStage, BindContext, Scope, StageOutputs
 from bp2.tools import tool_versions
 
+IMPLEMENTS = ("SRS-005", "SRS-006", "SRS-007", "SRS-016", "SRS-019")
+
 STATE_DIR = ".bp2"
 RUN_FILE = "run.json"
 LOG_FILE = "bp2.log"

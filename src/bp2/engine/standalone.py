@@ -21,6 +21,8 @@ from bp2.stages.base import AnyStage, StageInputs, StageParams, iter_paths
 from bp2.stages.registry import get_stage
 from bp2.yamlio import validation_error
 
+IMPLEMENTS = ("SRS-004",)
+
 
 def _read_json(path: Path, role: str) -> Any:
     if not path.is_file():

@@ -29,6 +29,8 @@ from pydantic import BaseModel, ConfigDict
 from bp2.case import CaseInputs
 from bp2.fileio import atomic_path
 
+IMPLEMENTS = ("SRS-001",)
+
 SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
 
 

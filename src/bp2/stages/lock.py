@@ -23,6 +23,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from bp2.fileio import pretty_json, write_text_atomic
 from bp2.stages.base import AnyStage
 
+IMPLEMENTS = ("SRS-003",)
+
 PACKAGE = "bp2"
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from bp2.errors import UsageError
 from bp2.stages.base import AnyStage
 
+IMPLEMENTS = ("SRS-002",)
+
 # Order here is only for listing; the pipeline definition fixes the run order.
 STAGES: tuple[AnyStage, ...] = ()
 
