@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(samtools bcftools tabix minimap2 poppler-utils)
+APT_PACKAGES=(samtools bcftools tabix minimap2 poppler-utils plink2)
 
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
-from bp2.errors import InputError
+from bp2.errors import InputError, InputProblems
 from bp2.resources import Resources
 
 IMPLEMENTS = ("SRS-017",)
@@ -151,82 +151,18 @@ def parse_samplesheet(text: str, path: Path) -> Samplesheet:
             )
     base = path.parent
     rows: list[SampleRow] = []
+    problems: list[InputError] = []
     seen: dict[str, int] = {}
     for number, raw in enumerate(reader, start=2):
-        values = {k.strip(): (v or "").strip() for k, v in raw.items() if k is not None}
-        if not any(values.values()):
+        try:
+            row = _sheet_row(raw, number, path, base, seen)
+        except InputError as problem:  # every row is checked; all problems are reported at once
+            problems.append(problem)
             continue
-        sample = values.get("sample", "")
-        if not SAMPLE_ID.match(sample):
-            raise InputError(
-                f"invalid sample ID '{sample}'",
-                path=path,
-                line=number,
-                field="sample",
-                hint="use 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit",
-            )
-        if sample in seen:
-            raise InputError(
-                f"sample '{sample}' appears twice (first on line {seen[sample]})",
-                path=path,
-                line=number,
-                field="sample",
-                hint="give each sample one row",
-            )
-        seen[sample] = number
-        sex_text = values.get("sex", "").lower()
-        if sex_text not in _SHEET_SEX:
-            raise InputError(
-                f"invalid sex '{values.get('sex')}'",
-                path=path,
-                line=number,
-                field="sex",
-                hint="use male, female or unknown",
-            )
-
-        def file(column: str, *, _values: dict[str, str] = values) -> Path | None:
-            text_value = _values.get(column, "")
-            return (base / text_value) if text_value else None
-
-        fastq_1, fastq_2, bam = file("fastq_1"), file("fastq_2"), file("bam")
-        if bam is None and (fastq_1 is None or fastq_2 is None):
-            raise InputError(
-                f"sample '{sample}' has no reads",
-                path=path,
-                line=number,
-                field="fastq_1",
-                hint="give both fastq_1 and fastq_2 (paired reads) or a bam with bam_index",
-            )
-        if bam is not None and (fastq_1 is not None or fastq_2 is not None):
-            raise InputError(
-                f"sample '{sample}' gives both FASTQ and BAM",
-                path=path,
-                line=number,
-                field="bam",
-                hint="give either FASTQ or BAM, not both",
-            )
-        bam_index = file("bam_index")
-        if bam is not None and bam_index is None:
-            raise InputError(
-                f"sample '{sample}' has a bam but no bam_index",
-                path=path,
-                line=number,
-                field="bam_index",
-                hint="add the .bai or .csi path in a bam_index column",
-            )
-        rows.append(
-            SampleRow(
-                sample=sample,
-                sex=_SHEET_SEX[sex_text],
-                fastq_1=fastq_1,
-                fastq_2=fastq_2,
-                md5_1=values.get("md5_1") or None,
-                md5_2=values.get("md5_2") or None,
-                bam=bam,
-                bam_index=bam_index,
-                line=number,
-            )
-        )
+        if row is not None:
+            rows.append(row)
+    if problems:
+        raise InputProblems.combine(problems)
     if not rows:
         raise InputError(
             "samplesheet lists no samples",
@@ -236,63 +172,162 @@ def parse_samplesheet(text: str, path: Path) -> Samplesheet:
     return Samplesheet(path=path, rows=tuple(rows))
 
 
+MD5 = re.compile(r"^[0-9a-fA-F]{32}$")
+
+
+def _sheet_row(
+    raw: dict[str | None, str | None], number: int, path: Path, base: Path, seen: dict[str, int]
+) -> SampleRow | None:
+    """One samplesheet row (None for a blank row); raises the row's first problem."""
+    values = {k.strip(): (v or "").strip() for k, v in raw.items() if k is not None}
+    if not any(values.values()):
+        return None
+    sample = values.get("sample", "")
+    if not SAMPLE_ID.match(sample):
+        raise InputError(
+            f"invalid sample ID '{sample}'",
+            path=path,
+            line=number,
+            field="sample",
+            hint="use 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit",
+        )
+    if sample in seen:
+        raise InputError(
+            f"sample '{sample}' appears twice (first on line {seen[sample]})",
+            path=path,
+            line=number,
+            field="sample",
+            hint="give each sample one row",
+        )
+    seen[sample] = number
+    sex_text = values.get("sex", "").lower()
+    if sex_text not in _SHEET_SEX:
+        raise InputError(
+            f"invalid sex '{values.get('sex')}'",
+            path=path,
+            line=number,
+            field="sex",
+            hint="use male, female or unknown",
+        )
+
+    def file(column: str, *, _values: dict[str, str] = values) -> Path | None:
+        text_value = _values.get(column, "")
+        return (base / text_value) if text_value else None
+
+    fastq_1, fastq_2, bam = file("fastq_1"), file("fastq_2"), file("bam")
+    if bam is None and (fastq_1 is None or fastq_2 is None):
+        raise InputError(
+            f"sample '{sample}' has no reads",
+            path=path,
+            line=number,
+            field="fastq_1",
+            hint="give both fastq_1 and fastq_2 (paired reads) or a bam with bam_index",
+        )
+    if bam is not None and (fastq_1 is not None or fastq_2 is not None):
+        raise InputError(
+            f"sample '{sample}' gives both FASTQ and BAM",
+            path=path,
+            line=number,
+            field="bam",
+            hint="give either FASTQ or BAM, not both",
+        )
+    bam_index = file("bam_index")
+    if bam is not None and bam_index is None:
+        raise InputError(
+            f"sample '{sample}' has a bam but no bam_index",
+            path=path,
+            line=number,
+            field="bam_index",
+            hint="add the .bai or .csi path in a bam_index column",
+        )
+    for column in ("md5_1", "md5_2"):
+        if values.get(column) and not MD5.match(values[column]):
+            raise InputError(
+                f"invalid {column} '{values[column]}'",
+                path=path,
+                line=number,
+                field=column,
+                hint="give the 32 hexadecimal digits md5sum prints for the file, or leave it empty",
+            )
+    return SampleRow(
+        sample=sample,
+        sex=_SHEET_SEX[sex_text],
+        fastq_1=fastq_1,
+        fastq_2=fastq_2,
+        md5_1=(values.get("md5_1") or "").lower() or None,
+        md5_2=(values.get("md5_2") or "").lower() or None,
+        bam=bam,
+        bam_index=bam_index,
+        line=number,
+    )
+
+
 def parse_pedigree(text: str, path: Path) -> Pedigree:
     """Parse a 6-column PED file (family, individual, father, mother, sex, phenotype)."""
     records: list[PedRecord] = []
+    problems: list[InputError] = []
     seen: set[str] = set()
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip() or line.startswith("#"):
             continue
-        cols = line.split("\t") if "\t" in line else line.split()
-        if len(cols) < 6:
-            raise InputError(
-                f"PED line has {len(cols)} columns, 6 are needed",
-                path=path,
-                line=number,
-                hint="columns: family, individual, father, mother, sex (1/2/0), phenotype (2/1/0)",
-            )
-        family, individual, father, mother, sex, pheno = (c.strip() for c in cols[:6])
-        if individual in seen:
-            raise InputError(
-                f"individual '{individual}' appears twice",
-                path=path,
-                line=number,
-                field="individual",
-                hint="give each individual one line",
-            )
-        seen.add(individual)
-        if sex not in _PED_SEX:
-            raise InputError(
-                f"invalid PED sex '{sex}'",
-                path=path,
-                line=number,
-                field="sex",
-                hint="use 1 (male), 2 (female) or 0 (unknown)",
-            )
-        if pheno not in _PED_PHENO:
-            raise InputError(
-                f"invalid PED phenotype '{pheno}'",
-                path=path,
-                line=number,
-                field="phenotype",
-                hint="use 2 (affected), 1 (unaffected) or 0 (unknown)",
-            )
-        records.append(
-            PedRecord(
-                family=family,
-                individual=individual,
-                father=None if father in ("0", "") else father,
-                mother=None if mother in ("0", "") else mother,
-                sex=_PED_SEX[sex],
-                phenotype=_PED_PHENO[pheno],
-                line=number,
-            )
-        )
+        try:
+            records.append(_ped_record(line, number, path, seen))
+        except InputError as problem:  # every line is checked; all problems are reported at once
+            problems.append(problem)
+    if problems:
+        raise InputProblems.combine(problems)
     if not records:
         raise InputError(
             "pedigree lists no individuals", path=path, hint="add one 6-column line per individual"
         )
     return Pedigree(path=path, records=tuple(records))
+
+
+def _ped_record(line: str, number: int, path: Path, seen: set[str]) -> PedRecord:
+    """One PED line; raises its first problem."""
+    cols = line.split("\t") if "\t" in line else line.split()
+    if len(cols) < 6:
+        raise InputError(
+            f"PED line has {len(cols)} columns, 6 are needed",
+            path=path,
+            line=number,
+            hint="columns: family, individual, father, mother, sex (1/2/0), phenotype (2/1/0)",
+        )
+    family, individual, father, mother, sex, pheno = (c.strip() for c in cols[:6])
+    if individual in seen:
+        raise InputError(
+            f"individual '{individual}' appears twice",
+            path=path,
+            line=number,
+            field="individual",
+            hint="give each individual one line",
+        )
+    seen.add(individual)
+    if sex not in _PED_SEX:
+        raise InputError(
+            f"invalid PED sex '{sex}'",
+            path=path,
+            line=number,
+            field="sex",
+            hint="use 1 (male), 2 (female) or 0 (unknown)",
+        )
+    if pheno not in _PED_PHENO:
+        raise InputError(
+            f"invalid PED phenotype '{pheno}'",
+            path=path,
+            line=number,
+            field="phenotype",
+            hint="use 2 (affected), 1 (unaffected) or 0 (unknown)",
+        )
+    return PedRecord(
+        family=family,
+        individual=individual,
+        father=None if father in ("0", "") else father,
+        mother=None if mother in ("0", "") else mother,
+        sex=_PED_SEX[sex],
+        phenotype=_PED_PHENO[pheno],
+        line=number,
+    )
 
 
 def read_samplesheet(path: Path) -> Samplesheet:
@@ -328,7 +363,8 @@ def check_case(sheet: Samplesheet, ped: Pedigree) -> list[InputError]:
                     path=ped.path,
                     line=record.line,
                     field="individual",
-                    hint=f"add '{record.individual}' to {sheet.path.name} or remove it from the PED",
+                    hint=f"add '{record.individual}' to {sheet.path.name} or remove it from the "
+                    "PED",
                 )
             )
         for role, parent in (("father", record.father), ("mother", record.mother)):
@@ -371,14 +407,15 @@ def check_case(sheet: Samplesheet, ped: Pedigree) -> list[InputError]:
         elif Sex.UNKNOWN not in (row.sex, ped_record.sex) and row.sex != ped_record.sex:
             problems.append(
                 InputError(
-                    f"sample '{row.sample}' is {row.sex} in the samplesheet but {ped_record.sex} in the "
-                    "PED",
+                    f"sample '{row.sample}' is {row.sex} in the samplesheet but {ped_record.sex} "
+                    "in the PED",
                     path=sheet.path,
                     line=row.line,
                     field="sex",
                     hint="correct whichever record is wrong; a sex mismatch may mean a sample swap",
                 )
             )
+    problems.extend(_pedigree_structure(ped))
     if not ped.affected:
         problems.append(
             InputError(
@@ -388,6 +425,57 @@ def check_case(sheet: Samplesheet, ped: Pedigree) -> list[InputError]:
                 hint="mark the proband's phenotype column as 2 (affected)",
             )
         )
+    return problems
+
+
+def _pedigree_structure(ped: Pedigree) -> list[InputError]:
+    """One family per case; nobody is their own parent or ancestor."""
+    problems: list[InputError] = []
+    families = sorted({r.family for r in ped.records})
+    if len(families) > 1:
+        problems.append(
+            InputError(
+                f"the PED holds {len(families)} families ({', '.join(families)}); a case is one "
+                "family",
+                path=ped.path,
+                field="family",
+                hint="give one family per case (run related families as separate cases), or "
+                "correct the family column",
+            )
+        )
+    for record in ped.records:
+        if record.individual in (record.father, record.mother):
+            problems.append(
+                InputError(
+                    f"'{record.individual}' is given as their own parent",
+                    path=ped.path,
+                    line=record.line,
+                    field="father" if record.father == record.individual else "mother",
+                    hint="correct the father/mother columns (0 = not in the PED)",
+                )
+            )
+            continue
+        ancestors: set[str] = set()
+        frontier = [p for p in (record.father, record.mother) if p]
+        while frontier:
+            parent = frontier.pop()
+            if parent in ancestors:
+                continue
+            ancestors.add(parent)
+            parent_record = ped.get(parent)
+            if parent_record is not None:
+                frontier.extend(p for p in (parent_record.father, parent_record.mother) if p)
+        if record.individual in ancestors:
+            problems.append(
+                InputError(
+                    f"'{record.individual}' is their own ancestor (the parent columns form a loop)",
+                    path=ped.path,
+                    line=record.line,
+                    field="father",
+                    hint="correct the father/mother columns so that no one descends from "
+                    "themselves",
+                )
+            )
     return problems
 
 

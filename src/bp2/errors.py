@@ -6,6 +6,7 @@
     ├── CheckFailed       exit 1  a gate or check ran and said no (trace, QC or release gate)
     ├── UsageError        exit 2  the command line itself is wrong
     ├── InputError        exit 3  a file, field or value the user supplied is wrong
+    │   ├── InputProblems             several input problems reported at once
     │   └── PipelineDefinitionError   the pipeline definition disagrees with the code
     └── EnvironmentProblem exit 4  a tool, resource or package is missing or unusable
 
@@ -18,6 +19,7 @@ so the same mistake always reads the same way.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import IntEnum
 from pathlib import Path
 
@@ -159,6 +161,27 @@ class InputError(Bp2Error):
             hint="use --resume to continue that run, --force to move it aside and start again, "
             "or choose another --outdir",
         )
+
+
+class InputProblems(InputError):
+    """Several input problems found in one pass, reported together (each with its own location
+    and fix) so the user can correct them all before running again."""
+
+    def __init__(self, problems: Sequence[InputError]) -> None:
+        self.problems = tuple(problems)
+        listed = "\n".join(f"  {n}. {p}" for n, p in enumerate(self.problems, start=1))
+        super().__init__(
+            f"{len(self.problems)} problems in the inputs:\n{listed}",
+            hint="correct each problem listed (each names its file, line or field), then run "
+            "again",
+        )
+
+    @classmethod
+    def combine(cls, problems: Sequence[InputError]) -> InputError:
+        """The one problem itself, or all of them as one InputProblems."""
+        if not problems:
+            raise ValueError("no problems to combine")
+        return problems[0] if len(problems) == 1 else cls(problems)
 
 
 class PipelineDefinitionError(InputError):

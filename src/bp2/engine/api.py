@@ -9,7 +9,7 @@ from pathlib import Path
 
 from bp2.case import CaseInputs, check_case, read_pedigree, read_samplesheet
 from bp2.engine.local import STATE_DIR, RunMode, RunOptions, RunRecord, prepare_outdir, run_case
-from bp2.errors import InputError, UsageError
+from bp2.errors import InputError, InputProblems, UsageError
 from bp2.pipeline import load_pipeline
 from bp2.resources import Resources, load_resources, reference_only
 
@@ -54,7 +54,7 @@ def load_case(
                 )
     problems.extend(check_case(sheet, ped))
     if problems:
-        raise combine(problems)
+        raise InputProblems.combine(problems)
     res: Resources
     if resources is not None:
         res = load_resources(resources)
@@ -63,21 +63,6 @@ def load_case(
         res = reference_only(reference, outdir / STATE_DIR / "resources")
     return CaseInputs(
         samplesheet=sheet, pedigree=ped, resources=res, panels=tuple(p.resolve() for p in panels)
-    )
-
-
-def combine(problems: list[InputError]) -> InputError:
-    """One InputError that lists several problems (the first one gives the location)."""
-    if len(problems) == 1:
-        return problems[0]
-    first = problems[0]
-    lines = "; ".join(f"{p.title}" + (f" [{p.where}]" if p.where else "") for p in problems)
-    return InputError(
-        f"{len(problems)} problems in the case inputs: {lines}",
-        path=first.path,
-        line=first.line,
-        field=first.field,
-        hint="correct each problem listed; the first is located above",
     )
 
 

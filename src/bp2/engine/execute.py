@@ -85,10 +85,27 @@ def hash_input_files(
                 f"input file for '{field}' not found",
                 path=path,
                 field=field,
-                hint="every file a stage reads must exist and be named in its inputs",
+                hint=_missing_hint(path),
             )
         digests[field] = FileDigest(path=str(path), sha256=digest(path))
     return digests
+
+
+_INDEX_HINTS = {
+    ".fai": "create the FASTA index with 'samtools faidx REF' and name it in the inputs",
+    ".gzi": "bgzip-compressed FASTA needs its .gzi: run 'samtools faidx REF.fa.gz'",
+    ".bai": "create the BAM index with 'samtools index BAM' and name it in the inputs",
+    ".crai": "create the CRAM index with 'samtools index CRAM' and name it in the inputs",
+    ".csi": "create the index with 'bcftools index' or 'samtools index -c'",
+    ".tbi": "create the VCF index with 'tabix -p vcf VCF.gz' or 'bcftools index -t VCF.gz'",
+}
+
+
+def _missing_hint(path: Path) -> str:
+    for suffix, hint in _INDEX_HINTS.items():
+        if path.name.endswith(suffix):
+            return hint
+    return "correct the path; every file a stage reads must exist and be named in its inputs"
 
 
 def cache_key(

@@ -15,6 +15,7 @@ import ast
 import hashlib
 import importlib.util
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +49,12 @@ class StageLock(BaseModel):
 
 
 def _module_file(name: str) -> Path | None:
-    spec = importlib.util.find_spec(name)
+    """Source file of a module, or None when ``name`` is not a module (e.g. a class imported
+    with ``from bp2.errors import InputError``)."""
+    try:
+        spec = importlib.util.find_spec(name)
+    except (ModuleNotFoundError, ValueError):
+        return None
     if spec is None or spec.origin is None or not spec.origin.endswith(".py"):
         return None
     return Path(spec.origin)
@@ -117,14 +123,28 @@ def code_modules(stage: AnyStage) -> dict[str, Path]:
     return dict(sorted(seen.items()))
 
 
+DATA_SUFFIXES = (".yaml", ".yml", ".json", ".tsv", ".csv", ".txt", ".j2", ".html", ".css")
+
+
 def code_digest(stage: AnyStage) -> tuple[str, tuple[str, ...]]:
-    """sha256 over the docstring-free syntax trees of the stage's modules, and their names."""
+    """sha256 over the stage's code and data, and the names of what it covers.
+
+    Modules enter by their docstring-free syntax tree; data files shipped in the stage's package
+    (tables such as a build list) enter by their bytes, since they change behaviour too.
+    """
     digest = hashlib.sha256()
     modules = code_modules(stage)
     for name, path in modules.items():
         tree = _strip_docstrings(ast.parse(path.read_text(encoding="utf-8")))
         digest.update(name.encode() + b"\0" + ast.dump(tree).encode() + b"\0")
-    return digest.hexdigest(), tuple(modules)
+    covered = list(modules)
+    package_dir = Path(str(sys.modules[type(stage).__module__].__file__)).parent
+    for path in sorted(package_dir.rglob("*")):
+        if path.suffix in DATA_SUFFIXES and path.is_file() and "__pycache__" not in path.parts:
+            rel = path.relative_to(package_dir).as_posix()
+            digest.update(b"data:" + rel.encode() + b"\0" + path.read_bytes() + b"\0")
+            covered.append(f"data:{rel}")
+    return digest.hexdigest(), tuple(covered)
 
 
 def read_lock(path: Path) -> StageLock:
