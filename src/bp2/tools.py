@@ -45,17 +45,31 @@ def _mappy_version() -> str:
     return str(mappy.__version__)
 
 
+def _edlib_version() -> str:
+    from importlib.metadata import version
+
+    return version("edlib")
+
+
 def _numpy_version() -> str:
     import numpy
 
     return str(numpy.__version__)
 
 
+def _matplotlib_version() -> str:
+    import matplotlib
+
+    return str(matplotlib.__version__)
+
+
 def _cli_version(executable: str, args: tuple[str, ...], pattern: str, install: str) -> str:
     path = shutil.which(executable)
     if path is None:
         raise EnvironmentProblem.tool_missing(executable, install)
-    proc = subprocess.run([path, *args], capture_output=True, text=True, check=False)
+    # errors="replace": Debian's samtools prints its build flags with non-UTF-8 bytes
+    proc = subprocess.run([path, *args], capture_output=True, text=True, errors="replace",
+                          check=False)
     match = re.search(pattern, proc.stdout + proc.stderr)
     if match is None:
         raise EnvironmentProblem(
@@ -82,6 +96,10 @@ TOOLS: dict[str, Tool] = {
             "mappy", "minimap2 short-read alignment", "Heng Li", "pip install mappy", _mappy_version
         ),
         Tool("numpy", "numerical arrays", "NumPy developers", "pip install numpy", _numpy_version),
+        Tool("matplotlib", "plots (QC coverage plot)", "Matplotlib Development Team",
+             "pip install matplotlib", _matplotlib_version),
+        Tool("edlib", "edit-distance alignment of reads to haplotypes", "Martin Šošić",
+             "pip install edlib", _edlib_version),
         Tool(
             "bcftools",
             "variant calling and VCF processing",

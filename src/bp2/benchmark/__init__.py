@@ -1,0 +1,1 @@
+"""Benchmarking of called variants against truth sets."""

@@ -1,0 +1,378 @@
+"""Compare called small variants with a truth set: normalised allele + genotype match.
+
+The engine is a pure function over records (:func:`compare`); reading VCF and BED files is a thin
+edge (:func:`read_vcf`, :func:`read_bed`, :func:`compare_files`).  A later version grows it into a
+GA4GH-style benchmarking engine; until then the rules are deliberately simple and stated here:
+
+* Each record is split into its ALT alleles; an allele counts for a sample only when the
+  sample's genotype carries it.  Records whose FILTER is neither ``PASS`` nor missing, symbolic
+  alleles (``<DEL>``), spanning deletions (``*``) and missing genotypes are ignored.
+* Every allele is normalised: common trailing then leading bases are trimmed (parsimony) and,
+  when a reference sequence is given, indels are left-aligned (Tan et al. 2015, the algorithm of
+  ``vt normalize`` and ``bcftools norm``).
+* A call is the normalised allele plus its zygosity: ``hom`` when every called allele of the
+  sample is this ALT (``1/1``, or ``1`` when haploid), ``het`` otherwise (``0/1``, ``1/2``).
+  A truth call matched by an identical query call is a true positive; an unmatched truth call is
+  a false negative and an unmatched query call a false positive (so a genotype error counts as
+  one FN and one FP, as in hap.py).
+* Only calls whose normalised span lies wholly inside one confident interval are counted.
+* ``SNV`` = one base replaced by one base; every other allele (insertion, deletion, MNP,
+  complex) counts as ``INDEL``.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+import pysam
+
+from bp2.errors import InputError
+
+Fetch = Callable[[str, int, int], str]
+"""``fetch(chrom, start0, end0)`` returns the reference bases of a 0-based half-open interval."""
+
+PASSING_FILTERS = frozenset({"PASS", "."})
+
+
+@dataclass(frozen=True)
+class VariantRecord:
+    """One VCF record as the engine sees it: position, alleles, one sample's genotype, FILTER."""
+
+    chrom: str
+    pos: int  # 1-based
+    ref: str
+    alts: tuple[str, ...]
+    genotype: tuple[int | None, ...]  # allele indices; None for a missing allele
+    filters: tuple[str, ...] = ("PASS",)
+
+    @property
+    def passing(self) -> bool:
+        return not self.filters or all(f in PASSING_FILTERS for f in self.filters)
+
+
+@dataclass(frozen=True, order=True)
+class Allele:
+    """A normalised biallelic variant."""
+
+    chrom: str
+    pos: int  # 1-based
+    ref: str
+    alt: str
+
+    @property
+    def end(self) -> int:
+        """0-based exclusive end of the reference bases the allele spans."""
+        return self.pos - 1 + len(self.ref)
+
+    @property
+    def kind(self) -> VariantClass:
+        return VariantClass.SNV if len(self.ref) == 1 and len(self.alt) == 1 else VariantClass.INDEL
+
+
+class VariantClass(StrEnum):
+    SNV = "SNV"
+    INDEL = "INDEL"
+
+
+class Zygosity(StrEnum):
+    HET = "het"
+    HOM = "hom"
+
+
+@dataclass(frozen=True, order=True)
+class Call:
+    """A normalised allele carried by a sample, with its zygosity."""
+
+    allele: Allele
+    zygosity: Zygosity
+
+
+@dataclass(frozen=True)
+class Regions:
+    """Sorted, merged 0-based half-open intervals per contig."""
+
+    intervals: Mapping[str, tuple[tuple[int, int], ...]]
+
+    @classmethod
+    def from_intervals(cls, items: Iterable[tuple[str, int, int]]) -> Regions:
+        per: dict[str, list[tuple[int, int]]] = {}
+        for chrom, start, end in items:
+            if end > start:
+                per.setdefault(chrom, []).append((start, end))
+        merged: dict[str, tuple[tuple[int, int], ...]] = {}
+        for chrom, spans in per.items():
+            spans.sort()
+            out: list[tuple[int, int]] = []
+            for start, end in spans:
+                if out and start <= out[-1][1]:
+                    out[-1] = (out[-1][0], max(out[-1][1], end))
+                else:
+                    out.append((start, end))
+            merged[chrom] = tuple(out)
+        return cls(merged)
+
+    def contains(self, chrom: str, start: int, end: int) -> bool:
+        """Whether [start, end) lies wholly inside one interval (a point when start == end)."""
+        spans = self.intervals.get(chrom, ())
+        index = bisect.bisect_right(spans, (start, float("inf"))) - 1
+        return index >= 0 and spans[index][0] <= start and end <= spans[index][1]
+
+    def intersect(self, other: Regions) -> Regions:
+        items: list[tuple[str, int, int]] = []
+        for chrom, spans in self.intervals.items():
+            for start, end in spans:
+                for o_start, o_end in other.intervals.get(chrom, ()):
+                    lo, hi = max(start, o_start), min(end, o_end)
+                    if hi > lo:
+                        items.append((chrom, lo, hi))
+        return Regions.from_intervals(items)
+
+    @property
+    def size(self) -> int:
+        return sum(end - start for spans in self.intervals.values() for start, end in spans)
+
+
+@dataclass(frozen=True)
+class Counts:
+    """TP/FP/FN of one variant class, with recall and precision (1.0 when undefined)."""
+
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def f1(self) -> float:
+        r, p = self.recall, self.precision
+        return 2 * r * p / (r + p) if r + p else 0.0
+
+    def __add__(self, other: Counts) -> Counts:
+        return Counts(self.tp + other.tp, self.fp + other.fp, self.fn + other.fn)
+
+    def as_dict(self) -> dict[str, float | int]:
+        return {"tp": self.tp, "fp": self.fp, "fn": self.fn,
+                "recall": round(self.recall, 6), "precision": round(self.precision, 6),
+                "f1": round(self.f1, 6)}
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Result of a comparison: counts per class, and the unmatched calls for inspection."""
+
+    snv: Counts
+    indel: Counts
+    false_positives: tuple[Call, ...] = field(default=())
+    false_negatives: tuple[Call, ...] = field(default=())
+
+    @property
+    def total(self) -> Counts:
+        return self.snv + self.indel
+
+    def as_dict(self) -> dict[str, dict[str, float | int]]:
+        return {"SNV": self.snv.as_dict(), "INDEL": self.indel.as_dict(),
+                "ALL": self.total.as_dict()}
+
+
+def normalise(chrom: str, pos: int, ref: str, alt: str, fetch: Fetch | None = None) -> Allele:
+    """Trim an allele to its parsimonious form and, given ``fetch``, left-align it."""
+    ref, alt = ref.upper(), alt.upper()
+    if fetch is not None:
+        changed = True
+        while changed:
+            changed = False
+            if ref and alt and ref[-1] == alt[-1]:
+                ref, alt, changed = ref[:-1], alt[:-1], True
+            if (not ref or not alt) and pos > 1:
+                base = fetch(chrom, pos - 2, pos - 1).upper()
+                if len(base) != 1:
+                    raise ValueError(f"reference has no base at {chrom}:{pos - 1}")
+                ref, alt, pos, changed = base + ref, base + alt, pos - 1, True
+    else:
+        while len(ref) > 1 and len(alt) > 1 and ref[-1] == alt[-1]:
+            ref, alt = ref[:-1], alt[:-1]
+    while len(ref) > 1 and len(alt) > 1 and ref[0] == alt[0]:
+        ref, alt, pos = ref[1:], alt[1:], pos + 1
+    return Allele(chrom, pos, ref, alt)
+
+
+def _usable(alt: str) -> bool:
+    return bool(alt) and alt != "*" and not alt.startswith("<") and "[" not in alt \
+        and "]" not in alt
+
+
+def calls_of(record: VariantRecord, fetch: Fetch | None = None) -> Iterator[Call]:
+    """The normalised calls a record's genotype carries (none for a filtered record)."""
+    if not record.passing:
+        return
+    called = [a for a in record.genotype if a is not None]
+    if not called:
+        return
+    for index in sorted({a for a in called if a > 0}):
+        if index > len(record.alts):
+            raise ValueError(f"genotype allele {index} beyond the ALT alleles at "
+                             f"{record.chrom}:{record.pos}")
+        alt = record.alts[index - 1]
+        if not _usable(alt) or alt.upper() == record.ref.upper():
+            continue
+        zygosity = Zygosity.HOM if all(a == index for a in called) else Zygosity.HET
+        yield Call(normalise(record.chrom, record.pos, record.ref, alt, fetch), zygosity)
+
+
+def _in_regions(call: Call, regions: Regions) -> bool:
+    allele = call.allele
+    return regions.contains(allele.chrom, allele.pos - 1, allele.end)
+
+
+def compare(
+    truth: Iterable[VariantRecord],
+    query: Iterable[VariantRecord],
+    regions: Regions,
+    fetch: Fetch | None = None,
+) -> Comparison:
+    """Match query calls against truth calls inside ``regions`` (see the module docstring)."""
+    truth_calls = Counter(c for r in truth for c in calls_of(r, fetch) if _in_regions(c, regions))
+    query_calls = Counter(c for r in query for c in calls_of(r, fetch) if _in_regions(c, regions))
+    tp: Counter[VariantClass] = Counter()
+    fp: Counter[VariantClass] = Counter()
+    fn: Counter[VariantClass] = Counter()
+    for call, n in truth_calls.items():
+        hit = min(n, query_calls.get(call, 0))
+        tp[call.allele.kind] += hit
+        fn[call.allele.kind] += n - hit
+    for call, n in query_calls.items():
+        fp[call.allele.kind] += n - min(n, truth_calls.get(call, 0))
+    missing = truth_calls - query_calls
+    extra = query_calls - truth_calls
+    return Comparison(
+        snv=Counts(tp[VariantClass.SNV], fp[VariantClass.SNV], fn[VariantClass.SNV]),
+        indel=Counts(tp[VariantClass.INDEL], fp[VariantClass.INDEL], fn[VariantClass.INDEL]),
+        false_positives=tuple(sorted(extra.elements())),
+        false_negatives=tuple(sorted(missing.elements())),
+    )
+
+
+# --- file edges -------------------------------------------------------------------------------
+
+
+def parse_bed(lines: Iterable[str], source: Path | str = "<bed>") -> Regions:
+    """Parse BED text (``track``/``browser``/``#`` lines skipped) into merged regions."""
+    items: list[tuple[str, int, int]] = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip() or line.startswith(("#", "track", "browser")):
+            continue
+        cols = line.rstrip("\n").split("\t")
+        try:
+            chrom, start, end = cols[0], int(cols[1]), int(cols[2])
+        except (IndexError, ValueError):
+            raise InputError("BED line needs chrom<TAB>start<TAB>end with integer positions",
+                             path=source, line=number,
+                             hint="fix the line (0-based start, exclusive end)") from None
+        if start < 0 or end < start:
+            raise InputError(f"BED interval {start}-{end} is invalid", path=source, line=number,
+                             hint="start must be >= 0 and no greater than end")
+        items.append((chrom, start, end))
+    return Regions.from_intervals(items)
+
+
+def read_bed(path: Path) -> Regions:
+    if not path.is_file():
+        raise InputError.missing_file(path, "BED file")
+    with path.open(encoding="utf-8") as handle:
+        return parse_bed(handle, path)
+
+
+def read_vcf(path: Path, sample: str | None = None, regions: Regions | None = None,
+             index: Path | None = None) -> list[VariantRecord]:
+    """Records of one sample of a VCF (the first when ``sample`` is None).
+
+    With an explicit ``index`` (.tbi/.csi) and ``regions``, only records overlapping the
+    regions are read; otherwise the whole file is.
+    """
+    if not path.is_file():
+        raise InputError.missing_file(path, "VCF")
+    quiet = pysam.set_verbosity(0)  # htslib would report the index it is not asked to use
+    try:
+        vcf = pysam.VariantFile(str(path), index_filename=None if index is None else str(index))
+    except (OSError, ValueError) as exc:
+        raise InputError(f"cannot read the VCF: {exc}", path=path,
+                         hint="give a VCF or bgzipped VCF (and its own index)") from None
+    finally:
+        pysam.set_verbosity(quiet)
+    with vcf:
+        samples = list(vcf.header.samples)
+        if not samples:
+            raise InputError("VCF has no sample column", path=path,
+                             hint="compare VCFs that carry genotypes")
+        name = sample if sample is not None else samples[0]
+        if name not in samples:
+            raise InputError(f"sample '{name}' is not in the VCF", path=path,
+                             hint=f"samples present: {', '.join(samples)}")
+        iterators: list[Iterable[pysam.VariantRecord]]
+        if regions is not None and index is not None:
+            contigs = set(vcf.header.contigs)
+            iterators = [vcf.fetch(chrom, start, end)
+                         for chrom, spans in regions.intervals.items() if chrom in contigs
+                         for start, end in spans]
+        else:
+            iterators = [vcf]
+        seen: set[tuple[str, int, str, tuple[str, ...]]] = set()
+        records: list[VariantRecord] = []
+        for iterator in iterators:
+            for rec in iterator:
+                record = _record(rec, name)
+                key = (record.chrom, record.pos, record.ref, record.alts)
+                if key not in seen:  # overlapping fetches may return a record twice
+                    seen.add(key)
+                    records.append(record)
+        return records
+
+
+def _record(rec: pysam.VariantRecord, sample: str) -> VariantRecord:
+    gt = rec.samples[sample].get("GT") or ()
+    filters = tuple(str(name) for name in rec.filter)
+    return VariantRecord(rec.chrom, rec.pos, rec.ref or "", tuple(rec.alts or ()), tuple(gt),
+                         filters or ("PASS",))
+
+
+def reference_fetch(path: Path, index: Path, gzi: Path | None = None) -> Fetch:
+    """A ``fetch`` reading one FASTA through its explicitly named index files."""
+    fasta = pysam.FastaFile(str(path), filepath_index=str(index),
+                            filepath_index_compressed=None if gzi is None else str(gzi))
+
+    def fetch(chrom: str, start: int, end: int) -> str:
+        return str(fasta.fetch(chrom, start, end))
+
+    return fetch
+
+
+def compare_files(
+    truth_vcf: Path,
+    query_vcf: Path,
+    confident_bed: Path,
+    *,
+    truth_sample: str | None = None,
+    query_sample: str | None = None,
+    window: Regions | None = None,
+    fetch: Fetch | None = None,
+    truth_index: Path | None = None,
+    query_index: Path | None = None,
+) -> Comparison:
+    """Compare two VCF files inside a confident BED (optionally intersected with ``window``)."""
+    regions = read_bed(confident_bed)
+    if window is not None:
+        regions = regions.intersect(window)
+    truth = read_vcf(truth_vcf, truth_sample, regions, truth_index)
+    query = read_vcf(query_vcf, query_sample, regions, query_index)
+    return compare(truth, query, regions, fetch)
