@@ -9,7 +9,7 @@ import pytest
 
 from bp2.engine.api import load_case
 from bp2.engine.local import RunMode, RunOptions, prepare_outdir, run_case
-from bp2.errors import InputError
+from bp2.errors import CheckFailed, InputError
 from bp2.pipeline import Pipeline, PipelineStage
 from tests.engine.toy_stages import CountParams, SumParams, ToyCount, ToySum
 
@@ -29,21 +29,29 @@ def make_case(root: Path) -> dict[str, Path]:
     return {name: root / name for name in ("ref.fa", "sheet.csv", "case.ped", "pipeline.yaml")}
 
 
-def toy_pipeline(path: Path, multiplier: int = 1) -> Pipeline:
+def toy_pipeline(path: Path, multiplier: int = 1, max_lines: int = 1000) -> Pipeline:
     return Pipeline(
         path=path,
         name="toy",
         version="1.0.0",
         seed=1,
         stages=(
-            PipelineStage(stage=ToyCount(), params=CountParams(multiplier=multiplier)),
+            PipelineStage(
+                stage=ToyCount(), params=CountParams(multiplier=multiplier, max_lines=max_lines)
+            ),
             PipelineStage(stage=ToySum(), params=SumParams()),
         ),
     )
 
 
 def run_toy(
-    files: dict[str, Path], outdir: Path, mode: RunMode, multiplier: int = 1, threads: int = 2
+    files: dict[str, Path],
+    outdir: Path,
+    mode: RunMode,
+    multiplier: int = 1,
+    threads: int = 2,
+    max_lines: int = 1000,
+    accept: str | None = None,
 ) -> dict[str, str]:
     moved = prepare_outdir(outdir, mode)
     case = load_case(
@@ -56,9 +64,15 @@ def run_toy(
     )
     record = run_case(
         case,
-        toy_pipeline(files["pipeline.yaml"], multiplier),
+        toy_pipeline(files["pipeline.yaml"], multiplier, max_lines),
         outdir,
-        RunOptions(threads=threads, mode=mode, progress=False, previous_run_moved_to=moved),
+        RunOptions(
+            threads=threads,
+            mode=mode,
+            progress=False,
+            previous_run_moved_to=moved,
+            accept_qc_failure=accept,
+        ),
     )
     return {f"{u.stage}/{u.unit}": u.status for u in record.units}
 
@@ -79,7 +93,7 @@ def test_run_layout_and_record(tmp_path: Path) -> None:
     record = json.loads((out / "run.json").read_text())
     assert record["status"] == "completed"
     assert record["stage_versions"] == {"toy_count": "1.0.0", "toy_sum": "1.0.0"}
-    assert record["params"]["toy_count"] == {"multiplier": 1}
+    assert record["params"]["toy_count"] == {"multiplier": 1, "max_lines": 1000}
     assert set(record["case"]["samples"]) == {"A", "B"}
     assert record["resources"]["reference"]["files"]
     assert record["operator"] and record["host"] and record["tools"]["numpy"]
@@ -188,3 +202,39 @@ def test_failed_unit_leaves_no_final_output(tmp_path: Path) -> None:
         "toy_count/B": "executed",
         "toy_sum/case": "executed",
     }
+
+
+@pytest.mark.verifies("SRS-021")
+def test_failed_qc_stops_gated_stages_with_a_failure_report(tmp_path: Path) -> None:
+    """It stops before gated stages when QC fails, writing a sample-failure report saying why."""
+    files = make_case(tmp_path / "case")
+    out = tmp_path / "out"
+    with pytest.raises(CheckFailed) as info:
+        run_toy(files, out, RunMode.NEW, max_lines=2)  # sample A has 3 lines
+    assert "toy_count [A]: 3 lines is above the maximum" in info.value.title
+    assert "--accept-qc-failure" in info.value.hint
+    assert not (out / "toy_sum").exists()
+    report = (out / "qc_failure_report.html").read_text()
+    assert "3 lines is above the maximum" in report and "No clinical report" in report
+    record = json.loads((out / "run.json").read_text())
+    assert record["status"] == "qc_failed"
+    assert record["qc"] == {
+        "failures": ["toy_count [A]: 3 lines is above the maximum"],
+        "accepted_reason": None,
+    }
+
+
+@pytest.mark.verifies("SRS-021")
+def test_accepted_qc_failure_is_recorded_and_passed_on(tmp_path: Path) -> None:
+    """It runs gated stages after --accept-qc-failure, recording and passing on the reason."""
+    files = make_case(tmp_path / "case")
+    out = tmp_path / "out"
+    with pytest.raises(CheckFailed):
+        run_toy(files, out, RunMode.NEW, max_lines=2)
+    statuses = run_toy(files, out, RunMode.RESUME, max_lines=2, accept="reviewed by clinician X")
+    assert statuses["toy_count/A"] == "cached" and statuses["toy_sum/case"] == "executed"
+    total = (out / "toy_sum" / "total.txt").read_text()
+    assert total == "5 (QC failure accepted: reviewed by clinician X)\n"
+    record = json.loads((out / "run.json").read_text())
+    assert record["status"] == "completed"
+    assert record["qc"]["accepted_reason"] == "reviewed by clinician X"

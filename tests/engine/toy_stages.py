@@ -32,6 +32,7 @@ class CountOutputs(StageOutputs):
 
 class CountParams(StageParams):
     multiplier: int = 1
+    max_lines: int = 1000  # a QC threshold: more lines than this fails the sample
 
 
 class ToyCount(Stage[CountInputs, CountOutputs, CountParams]):
@@ -51,12 +52,18 @@ class ToyCount(Stage[CountInputs, CountOutputs, CountParams]):
         target = ctx.path("counts.json")
         with ctx.atomic(target) as tmp:
             lines = len(inputs.reads.read_text().splitlines())
+            count = lines * params.multiplier
+            qc_pass = count <= params.max_lines
             tmp.write_text(
-                json.dumps({"sample": inputs.sample, "lines": lines * params.multiplier})
+                json.dumps({"sample": inputs.sample, "lines": count, "qc_pass": qc_pass})
             )
             if inputs.sample in self.fail_for:
                 raise RuntimeError(f"injected failure for {inputs.sample}")
         return CountOutputs(counts=target)
+
+    def gate_failures(self, outputs: CountOutputs) -> tuple[str, ...]:
+        result = json.loads(outputs.counts.read_text())
+        return () if result["qc_pass"] else (f"{result['lines']} lines is above the maximum",)
 
     def bind(self, ctx: BindContext, unit: str) -> CountInputs:
         row = ctx.case.samplesheet.row(unit)
@@ -66,6 +73,7 @@ class ToyCount(Stage[CountInputs, CountOutputs, CountParams]):
 
 class SumInputs(StageInputs):
     counts: tuple[Path, ...]
+    accepted: str | None = None
 
 
 class SumOutputs(StageOutputs):
@@ -82,6 +90,7 @@ class ToySum(Stage[SumInputs, SumOutputs, SumParams]):
     IMPLEMENTS: ClassVar[tuple[str, ...]] = ("SRS-001",)
     TOOLS: ClassVar[tuple[str, ...]] = ()
     SCOPE: ClassVar[Scope] = Scope.CASE
+    GATED: ClassVar[bool] = True
     DESCRIPTION: ClassVar[str] = "sum counts (test double)"
     Inputs = SumInputs
     Outputs = SumOutputs
@@ -91,7 +100,8 @@ class ToySum(Stage[SumInputs, SumOutputs, SumParams]):
         total = sum(json.loads(p.read_text())["lines"] for p in inputs.counts)
         target = ctx.path("total.txt")
         with ctx.atomic(target) as tmp:
-            tmp.write_text(f"{total}\n")
+            note = f" (QC failure accepted: {inputs.accepted})" if inputs.accepted else ""
+            tmp.write_text(f"{total}{note}\n")
         return SumOutputs(total=target)
 
     def bind(self, ctx: BindContext, unit: str) -> SumInputs:
@@ -100,4 +110,4 @@ class ToySum(Stage[SumInputs, SumOutputs, SumParams]):
             out = ctx.output("toy_count", sample)
             assert isinstance(out, CountOutputs)
             counts.append(out.counts)
-        return SumInputs(counts=tuple(counts))
+        return SumInputs(counts=tuple(counts), accepted=ctx.qc_accepted_reason)

@@ -20,6 +20,15 @@ PipelineOpt = Annotated[
     Path | None, typer.Option("--pipeline", help="pipeline definition (default: packaged)")
 ]
 Quiet = Annotated[bool, typer.Option("--quiet", help="no progress bar")]
+AcceptQc = Annotated[
+    str | None,
+    typer.Option(
+        "--accept-qc-failure",
+        metavar="REASON",
+        help="proceed to tiering and reporting despite failed QC; the reason is recorded in "
+        "run.json and shown on the report",
+    ),
+]
 
 
 def _summary(record: RunRecord, outdir: Path) -> None:
@@ -56,6 +65,7 @@ def register(app: typer.Typer) -> None:
         force: Force = False,
         pipeline: PipelineOpt = None,
         quiet: Quiet = False,
+        accept_qc_failure: AcceptQc = None,
     ) -> None:
         """Run the pipeline on a case (samplesheet + PED + reads) with the local engine."""
         record = api.run(
@@ -69,6 +79,7 @@ def register(app: typer.Typer) -> None:
             mode=api.mode_from_flags(resume, force),
             pipeline_path=pipeline,
             progress=not quiet,
+            accept_qc_failure=accept_qc_failure,
         )
         _summary(record, outdir)
 
@@ -83,6 +94,7 @@ def register(app: typer.Typer) -> None:
         ] = 30.0,
         pipeline: PipelineOpt = None,
         quiet: Quiet = False,
+        accept_qc_failure: AcceptQc = None,
     ) -> None:
         """Generate the synthetic trio (no network) and run the pipeline on it."""
         record = api.demo(
@@ -92,5 +104,6 @@ def register(app: typer.Typer) -> None:
             depth=depth,
             pipeline_path=pipeline,
             progress=not quiet,
+            accept_qc_failure=accept_qc_failure,
         )
         _summary(record, outdir)

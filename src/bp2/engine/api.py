@@ -84,6 +84,7 @@ def run(
     mode: RunMode = RunMode.NEW,
     pipeline_path: Path | None = None,
     progress: bool = True,
+    accept_qc_failure: str | None = None,
 ) -> RunRecord:
     """``bp2 run``: check the inputs, prepare ``outdir`` and run the pipeline on the case."""
     pipeline = load_pipeline(pipeline_path)
@@ -96,7 +97,13 @@ def run(
         panels=panels,
         outdir=outdir,
     )
-    options = RunOptions(threads=threads, mode=mode, progress=progress, previous_run_moved_to=moved)
+    options = RunOptions(
+        threads=threads,
+        mode=mode,
+        progress=progress,
+        previous_run_moved_to=moved,
+        accept_qc_failure=accept_qc_failure,
+    )
     return run_case(case, pipeline, outdir, options)
 
 
@@ -108,6 +115,7 @@ def demo(
     depth: float = 30.0,
     pipeline_path: Path | None = None,
     progress: bool = True,
+    accept_qc_failure: str | None = None,
 ) -> RunRecord:
     """``bp2 demo``: generate the synthetic trio (once) and run the pipeline on it."""
     from bp2.demo import generate_demo_case
@@ -147,5 +155,6 @@ def demo(
         progress=progress,
         previous_run_moved_to=moved,
         extra={"demo": {"seed": pipeline.seed, "depth": depth, "case_dir": DEMO_CASE_DIR}},
+        accept_qc_failure=accept_qc_failure,
     )
     return run_case(case, pipeline, outdir, options)

@@ -55,16 +55,17 @@ from bp2.engine.execute import (
     hash_input_files,
     load_outputs,
 )
-from bp2.errors import Bp2Error, InputError
-from bp2.fileio import sha256_file, write_json_atomic
+from bp2.errors import Bp2Error, CheckFailed, InputError
+from bp2.fileio import sha256_file, write_json_atomic, write_text_atomic
 from bp2.pipeline import Pipeline, PipelineStage
 from bp2.resources import verify_resources
 from bp2.stages.base import CASE_UNIT, AnyStage, BindContext, Scope, StageOutputs
 from bp2.tools import tool_versions
 
-IMPLEMENTS = ("SRS-005", "SRS-006", "SRS-007", "SRS-016", "SRS-019")
+IMPLEMENTS = ("SRS-005", "SRS-006", "SRS-007", "SRS-016", "SRS-019", "SRS-021")
 
 STATE_DIR = ".bp2"
+QC_FAILURE_REPORT = "qc_failure_report.html"
 RUN_FILE = "run.json"
 LOG_FILE = "bp2.log"
 
@@ -115,6 +116,7 @@ class RunRecord(BaseModel):
     params: dict[str, Any]
     tools: dict[str, str]
     units: tuple[UnitRecord, ...]
+    qc: dict[str, Any]
     extra: dict[str, Any]
 
 
@@ -125,6 +127,7 @@ class RunOptions:
     progress: bool = True
     extra: dict[str, Any] = field(default_factory=dict)
     previous_run_moved_to: str | None = None
+    accept_qc_failure: str | None = None  # the operator's reason to proceed past failed QC
 
 
 def is_empty_dir(path: Path) -> bool:
@@ -203,6 +206,7 @@ class LocalEngine:
         self.state = outdir / STATE_DIR
         self.digest = _Digests()
         self.units: list[UnitRecord] = []
+        self.qc_failures: list[str] = []
         self._lock = threading.Lock()
 
     # -- one unit -------------------------------------------------------------------------
@@ -308,10 +312,24 @@ class LocalEngine:
         upstream: dict[tuple[str, str], StageOutputs] = {}
         for entry in self.pipeline.stages:
             stage: AnyStage = entry.stage
+            if stage.GATED and self.qc_failures and self.options.accept_qc_failure is None:
+                write_qc_failure_report(self.outdir, self.qc_failures)
+                raise CheckFailed(
+                    f"QC failed, so '{stage.ID}' and later stages were not run: "
+                    + "; ".join(self.qc_failures),
+                    path=self.outdir / QC_FAILURE_REPORT,
+                    hint="review the sample-failure report; to proceed anyway, rerun with "
+                    "--resume --accept-qc-failure 'REASON' (the reason is recorded and reported)",
+                )
             units = (
                 list(case.samplesheet.sample_ids) if stage.SCOPE is Scope.SAMPLE else [CASE_UNIT]
             )
-            bind = BindContext(case=case, upstream=dict(upstream))
+            bind = BindContext(
+                case=case,
+                upstream=dict(upstream),
+                qc_failures=tuple(self.qc_failures),
+                qc_accepted_reason=self.options.accept_qc_failure if self.qc_failures else None,
+            )
             workers = max(1, min(self.options.threads, len(units)))
             per_unit = max(1, self.options.threads // workers)
             if workers == 1:
@@ -319,6 +337,7 @@ class LocalEngine:
                     upstream[(stage.ID, unit)] = self.run_unit(entry, bind, unit, per_unit)
                     if on_unit_done:
                         on_unit_done(stage.ID)
+                self._collect_gate(stage, units, upstream)
                 continue
             with ThreadPoolExecutor(max_workers=workers, thread_name_prefix=stage.ID) as pool:
                 futures: dict[Future[StageOutputs], str] = {
@@ -337,7 +356,17 @@ class LocalEngine:
                     exc = future.exception()
                     if exc is not None:
                         raise exc
+            self._collect_gate(stage, units, upstream)
         return upstream
+
+    def _collect_gate(self, stage: AnyStage, units: list[str],
+                      upstream: dict[tuple[str, str], StageOutputs]) -> None:
+        for unit in units:
+            for reason in stage.gate_failures(upstream[(stage.ID, unit)]):
+                label = stage.ID if unit == CASE_UNIT else f"{stage.ID} [{unit}]"
+                message = f"{label}: {reason}"
+                log.warning("QC failure: %s", message)
+                self.qc_failures.append(message)
 
 
 def _case_record(case: CaseInputs, digest: Callable[[Path], str]) -> dict[str, Any]:
@@ -361,6 +390,7 @@ def run_case(case: CaseInputs, pipeline: Pipeline, outdir: Path, options: RunOpt
     started = datetime.now(UTC)
     t0 = time.perf_counter()
     error: str | None = None
+    status = "failed"
     previous = outdir / RUN_FILE
     if previous.is_file():
         runs = outdir / STATE_DIR / "runs"
@@ -383,6 +413,11 @@ def run_case(case: CaseInputs, pipeline: Pipeline, outdir: Path, options: RunOpt
             }
             with _progress(options.progress, total) as advance:
                 engine.run(case, on_unit_done=advance)
+        except CheckFailed as exc:
+            error = str(exc)
+            status = "qc_failed" if engine.qc_failures else "failed"
+            log.error("run stopped: %s", error)
+            raise
         except Bp2Error as exc:
             error = str(exc)
             log.error("run failed: %s", error)
@@ -397,7 +432,7 @@ def run_case(case: CaseInputs, pipeline: Pipeline, outdir: Path, options: RunOpt
                 tools.update(tool_versions(entry.stage.TOOLS))
             record = RunRecord(
                 bp2_version=__version__,
-                status="failed" if error else "completed",
+                status=status if error else "completed",
                 error=error,
                 pipeline={
                     "name": pipeline.name,
@@ -422,6 +457,10 @@ def run_case(case: CaseInputs, pipeline: Pipeline, outdir: Path, options: RunOpt
                 params={e.id: e.params.model_dump(mode="json") for e in pipeline.stages},
                 tools=tools,
                 units=tuple(sorted(engine.units, key=lambda u: (u.stage, u.unit))),
+                qc={
+                    "failures": list(engine.qc_failures),
+                    "accepted_reason": options.accept_qc_failure if engine.qc_failures else None,
+                },
                 extra=options.extra,
             )
             write_json_atomic(outdir / RUN_FILE, record.model_dump(mode="json"))
@@ -451,6 +490,31 @@ def _progress(enabled: bool, totals: dict[str, int]) -> Iterator[Callable[[str],
 
     with progress:
         yield advance
+
+
+_QC_TEMPLATE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Sample failure report</title>
+<style>body{font-family:sans-serif;margin:2em}li{margin:.4em 0}</style></head>
+<body><h1>Sample failure report: analysis stopped</h1>
+<p>Quality control failed for this case, so tiering and reporting were not run.
+No clinical report has been issued.</p>
+<h2>Failures</h2><ul>{% for f in failures %}<li>{{ f }}</li>{% endfor %}</ul>
+<h2>What to do</h2>
+<p>Review each failure (contamination, coverage, sex or relatedness discordance may mean a
+sample swap or a failed library). To proceed anyway, rerun with
+<code>--resume --accept-qc-failure "REASON"</code>; the reason is recorded in run.json and shown
+on the report.</p></body></html>
+"""
+
+
+def write_qc_failure_report(outdir: Path, failures: list[str]) -> None:
+    """The sample-failure report written when QC stops a case (HTML, autoescaped, + JSON)."""
+    from jinja2 import Environment, StrictUndefined
+
+    env = Environment(autoescape=True, undefined=StrictUndefined)
+    html = env.from_string(_QC_TEMPLATE).render(failures=failures)
+    write_text_atomic(outdir / QC_FAILURE_REPORT, html)
+    write_json_atomic(outdir / "qc_failure_report.json", {"failures": failures})
 
 
 def _user() -> str:

@@ -11,6 +11,8 @@ is a ``Path`` field of its ``Outputs`` and lies under the output directory it wa
 
 ``run`` does the work; ``bind`` tells the local engine (and the Nextflow renderer) how to build
 the stage's inputs for one unit of work from the case and from the outputs of earlier stages.
+A QC stage reports failures through ``gate_failures``; stages marked ``GATED`` do not run while a
+failure stands unless the operator accepted it.
 """
 
 from __future__ import annotations
@@ -86,6 +88,8 @@ class BindContext:
 
     case: CaseInputs
     upstream: Mapping[tuple[str, str], StageOutputs]
+    qc_failures: tuple[str, ...] = ()  # failures reported by QC gates so far
+    qc_accepted_reason: str | None = None  # the operator's --accept-qc-failure reason
 
     def output(self, stage_id: str, unit: str) -> StageOutputs:
         try:
@@ -112,9 +116,18 @@ class Stage(ABC, Generic[InT, OutT, ParT]):
     SCOPE: ClassVar[Scope]
     DESCRIPTION: ClassVar[str]
 
+    # QC gating: a stage whose verdict can stop the case (qc_alignment, qc_family) reports its
+    # failures through ``gate_failures``; a stage marked GATED (tier, report) does not run while
+    # any earlier failure stands unless the operator accepted it (--accept-qc-failure).
+    GATED: ClassVar[bool] = False
+
     Inputs: type[InT]
     Outputs: type[OutT]
     Params: type[ParT]
+
+    def gate_failures(self, outputs: OutT) -> tuple[str, ...]:
+        """Reasons this unit's result must stop the case before gated stages (none by default)."""
+        return ()
 
     @abstractmethod
     def run(self, inputs: InT, params: ParT, ctx: StageContext) -> OutT:

@@ -155,6 +155,14 @@ class QcFamilyStage(Stage[QcFamilyInputs, QcFamilyOutputs, QcFamilyParams]):
     Outputs = QcFamilyOutputs
     Params = QcFamilyParams
 
+    def gate_failures(self, outputs: QcFamilyOutputs) -> tuple[str, ...]:
+        """The overall verdict's reasons unless it passed (insufficient data is not a pass)."""
+        overall = json.loads(outputs.report_json.read_text(encoding="utf-8"))["overall"]
+        if overall["passed"]:
+            return ()
+        reasons = tuple(str(r) for r in overall["reasons"])
+        return reasons or (f"family QC status {overall['status']}",)
+
     def run(self, inputs: QcFamilyInputs, params: QcFamilyParams,
             ctx: StageContext) -> QcFamilyOutputs:
         pedigree = read_pedigree(inputs.pedigree)

@@ -147,6 +147,7 @@ class TierStage(Stage[TierInputs, TierOutputs, TierParams]):
     )
     TOOLS: ClassVar[tuple[str, ...]] = ("pysam", "htslib")
     SCOPE: ClassVar[Scope] = Scope.CASE
+    GATED: ClassVar[bool] = True  # no tiering while a QC failure stands unaccepted
     DESCRIPTION: ClassVar[str] = (
         "GEL small-variant tiering: PASS, segregation (complete/incomplete penetrance), "
         "population frequency by MOI, impact, panel MOI, ClinVar route; Tier 1/2/3 TSV+JSON"
