@@ -40,6 +40,9 @@ def test_molecules_follow_each_samples_sex() -> None:
     par1 = X_PARS[0][1]
     assert "N" not in y
     assert abs(len(y) - len(genome.contigs["chrY"])) < 50  # indels only
-    assert sum(a == b for a, b in zip(y[:2_000], x[:2_000], strict=True)) > 1_990
+    # the father's Y PAR carries his own PAR alleles, so a few bases differ from the reference
+    assert sum(a == b for a, b in zip(y[:2_000], x[:2_000], strict=True)) > 1_950
     y_body = decode(genome.contigs["chrY"])[Y_PARS[0][1]:Y_PARS[1][0] - 1]
-    assert y_body[:1_000] in y and x[par1 - 1_000:par1] not in y_body
+    kmers = [y_body[i:i + 50] for i in range(0, 1_000, 50)]
+    assert sum(k in y for k in kmers) >= 18  # the Y body is the reference's, bar his variants
+    assert x[par1 - 1_000:par1] not in y_body

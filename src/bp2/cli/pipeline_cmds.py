@@ -91,7 +91,7 @@ def register(app: typer.Typer) -> None:
         force: Force = False,
         depth: Annotated[
             float, typer.Option("--depth", min=1.0, help="read depth of the synthetic trio")
-        ] = 30.0,
+        ] = api.DEMO_DEPTH,
         pipeline: PipelineOpt = None,
         quiet: Quiet = False,
         accept_qc_failure: AcceptQc = None,

@@ -117,7 +117,8 @@ def readme_text(*, seed: int, depth: float, version: str, planted: list[Planted]
         "## Variants",
         "",
         f"The truth VCF holds {n_truth} records: the planted variants and decoys below, "
-        "background variants inherited in Mendelian fashion (about one per 1–2 kb; SNVs and "
+        "background variants inherited in Mendelian fashion (common polymorphisms about one per "
+        "200 bp, near dbSNP's common variants, private ones one per 8 kb per haplotype; SNVs and "
         "1–6 bp indels; private ones and common polymorphisms; X-linked ones respecting the "
         "son's hemizygosity; the father's Y passed to his son; each parent's homoplasmic chrM "
         "variants, the son carrying his mother's). Background variants are kept 10 bp or more "

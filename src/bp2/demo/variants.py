@@ -581,8 +581,10 @@ def _background(rng: np.random.Generator, genome: Genome, sites: Sites,
     for chrom, length in CONTIGS:
         if chrom in ("chrY", "chrM"):
             continue
-        # common sites: one per 1.5 kb on autosomes, one per 3 kb on chrX; parents in HWE
-        common_every = 1_500 if chrom in ("chr1", "chr2") else 3_000
+        # common sites: one per 200 bp on autosomes, one per 400 bp on chrX (dbSNP's common
+        # variants, AF ≥ 1 %, lie about one per 300 bp of the human genome); parents in HWE.
+        # This density gives family QC its >1,000 informative sites on a 350 kb autosome.
+        common_every = 200 if chrom in ("chr1", "chr2") else 400
         for _ in range(length // common_every):
             drawn = add_site(chrom, 0.08)
             if drawn is None:

@@ -30,7 +30,7 @@ def estimate(fraction: float, sites: int = 500) -> ContaminationEstimate:
 def checks(fraction: float = 0.97, q30: int = 90 * 10**9, contamination: float = 0.01,
            sex: SexInference = XY, saliva: bool = False, params: QcAlignmentParams = GEL
            ) -> tuple:  # type: ignore[type-arg]
-    return (coverage_check(fraction, params, saliva), yield_check(q30, params),
+    return (coverage_check(fraction, params, saliva), yield_check(q30, params, 3_100_000_000),
             contamination_check(estimate(contamination), 500, params), sex_check(sex))
 
 
@@ -71,7 +71,7 @@ def test_unassessed_checks_fail_unless_allowed() -> None:
     """It fails a sample whose contamination or sex cannot be assessed, unless told not to."""
     unknown = SexInference(None, None, None, Sex.UNKNOWN, Sex.MALE, SexStatus.NOT_ASSESSED,
                            "no chrX")
-    few_sites = (coverage_check(0.99, GEL, False), yield_check(10**11, GEL),
+    few_sites = (coverage_check(0.99, GEL, False), yield_check(10**11, GEL, 3_100_000_000),
                  contamination_check(estimate(0.0, sites=20), 20, GEL), sex_check(unknown))
     verdict = decide(few_sites, unknown, NO_PANELS, GEL, saliva=False)
     assert verdict.status == "fail"
@@ -89,3 +89,12 @@ def test_soft_flags() -> None:
     assert verdict.status == "pass"
     assert verdict.flags == ("PANEL_GENES_NOT_ASSESSED", "PANEL_GENES_UNDER_COVERED",
                              "UNKNOWN_DECLARED_SEX", "UNUSUAL_SEX_KARYOTYPE")
+
+
+@pytest.mark.verifies("SRS-162")
+def test_yield_threshold_scales_with_a_short_reference() -> None:
+    """It scales GEL's 85×10⁹ Q30 threshold to a reference shorter than a 3.1 Gb genome."""
+    # 85e9 × (31,000,000 / 3,100,000,000) = 850,000,000 Q30 bases needed for a 31 Mb reference
+    assert yield_check(850_000_001, GEL, 31_000_000).status == "pass"
+    assert yield_check(850_000_000, GEL, 31_000_000).status == "fail"
+    assert yield_check(85_000_000_001, GEL, 6_000_000_000).status == "pass"  # never scaled up

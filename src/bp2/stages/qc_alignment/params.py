@@ -27,8 +27,13 @@ class QcAlignmentParams(StageParams):
     min_q30_bases: int = Field(
         default=85_000_000_000, ge=0,
         description="Yield check: the sample passes with more than this many Q≥30 bases "
-        "(non-duplicate, overlapping mates once). GEL: >85×10⁹ for a genome [S3]. Lower it "
-        "for targeted or test data (0 accepts any yield).")
+        "(non-duplicate, overlapping mates once). GEL: >85×10⁹ for a genome [S3]. Scaled to "
+        "the reference's length when it is shorter than q30_genome_length; 0 accepts any yield.")
+    q30_genome_length: int = Field(
+        default=3_100_000_000, gt=0,
+        description="Length of the genome min_q30_bases refers to (GRCh38, 3.1 Gb). For a "
+        "shorter reference the threshold scales by reference length / this (bp2 assumption: "
+        "GEL's yield is a depth requirement, ~27× of Q30 bases per reference base).")
     max_contamination: float = Field(
         default=0.03, ge=0.0, le=0.5,
         description="Contamination check fails when the estimated fraction exceeds this. "

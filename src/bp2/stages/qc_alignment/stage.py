@@ -208,7 +208,7 @@ class QcAlignmentStage(Stage[QcAlignmentInputs, QcAlignmentOutputs, QcAlignmentP
         checks = (
             coverage_check(summaries["autosomal"].fraction_at_least(params.coverage_depth),
                            params, inputs.saliva),
-            yield_check(scan.q30_bases, params),
+            yield_check(scan.q30_bases, params, sum(lengths.values())),
             contamination_check(estimate, sites.used, params),
             sex_check(sex),
         )

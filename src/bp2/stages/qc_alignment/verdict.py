@@ -112,8 +112,10 @@ def coverage_check(fraction: float | None, params: QcAlignmentParams, saliva: bo
     return spec.make(fraction, "fail", "LOW_COVERAGE", reason)
 
 
-def yield_check(q30_bases: int, params: QcAlignmentParams) -> Check:
-    minimum = params.min_q30_bases
+def yield_check(q30_bases: int, params: QcAlignmentParams, reference_length: int) -> Check:
+    """GEL's Q30 yield check, the threshold scaled down for a reference shorter than a genome."""
+    scale = min(1.0, reference_length / params.q30_genome_length)
+    minimum = round(params.min_q30_bases * scale)
     spec = _Spec("q30_yield",
                  "bases with quality ≥30 (primary, non-duplicate, overlapping mates once)",
                  "q30_bases", ">", minimum, "GEL [S3]: >85×10⁹ Q30 bases for a genome")
