@@ -138,7 +138,10 @@ class _ChunkOutcome:
 class CallStage(Stage[CallInputs, CallOutputs, CallParams]):
     ID: ClassVar[str] = "call"
     VERSION: ClassVar[str] = "1.0.0"
-    IMPLEMENTS: ClassVar[tuple[str, ...]] = tuple(f"SRS-{n}" for n in range(140, 154))
+    IMPLEMENTS: ClassVar[tuple[str, ...]] = (
+        "SRS-140", "SRS-141", "SRS-142", "SRS-143", "SRS-144", "SRS-145", "SRS-146", "SRS-147",
+        "SRS-148", "SRS-149", "SRS-150", "SRS-151", "SRS-152", "SRS-153",
+    )
     TOOLS: ClassVar[tuple[str, ...]] = ("bcftools", "pysam", "htslib", "edlib")
     SCOPE: ClassVar[Scope] = Scope.CASE
     DESCRIPTION: ClassVar[str] = (

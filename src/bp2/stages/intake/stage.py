@@ -116,7 +116,10 @@ def md5_file(path: Path) -> str:
 class IntakeStage(Stage[IntakeInputs, IntakeOutputs, IntakeParams]):
     ID: ClassVar[str] = "intake"
     VERSION: ClassVar[str] = "1.0.0"
-    IMPLEMENTS: ClassVar[tuple[str, ...]] = tuple(f"SRS-{n}" for n in range(100, 114))
+    IMPLEMENTS: ClassVar[tuple[str, ...]] = (
+        "SRS-100", "SRS-101", "SRS-102", "SRS-103", "SRS-104", "SRS-105", "SRS-106", "SRS-107",
+        "SRS-108", "SRS-109", "SRS-110", "SRS-111", "SRS-112", "SRS-113",
+    )
     TOOLS: ClassVar[tuple[str, ...]] = ("pysam", "htslib")
     SCOPE: ClassVar[Scope] = Scope.CASE
     DESCRIPTION: ClassVar[str] = (

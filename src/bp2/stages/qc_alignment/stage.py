@@ -137,7 +137,10 @@ class QcAlignmentOutputs(StageOutputs):
 class QcAlignmentStage(Stage[QcAlignmentInputs, QcAlignmentOutputs, QcAlignmentParams]):
     ID: ClassVar[str] = "qc_alignment"
     VERSION: ClassVar[str] = "1.0.0"
-    IMPLEMENTS: ClassVar[tuple[str, ...]] = tuple(f"SRS-{n}" for n in range(160, 174))
+    IMPLEMENTS: ClassVar[tuple[str, ...]] = (
+        "SRS-160", "SRS-161", "SRS-162", "SRS-163", "SRS-164", "SRS-165", "SRS-166", "SRS-167",
+        "SRS-168", "SRS-169", "SRS-170", "SRS-171", "SRS-172", "SRS-173",
+    )
     TOOLS: ClassVar[tuple[str, ...]] = ("pysam", "htslib", "numpy", "matplotlib")
     SCOPE: ClassVar[Scope] = Scope.SAMPLE
     DESCRIPTION: ClassVar[str] = (
