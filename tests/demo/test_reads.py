@@ -150,7 +150,7 @@ def test_reads_carry_the_planted_variants(case: DemoCase) -> None:
             if "1" not in gt:
                 assert alt == 0, label
             elif "0" not in gt:
-                assert alt >= 8 and ref <= 1, label
+                assert alt >= 5 and ref <= 1, label  # k-mer-exact reads of a 15× haploid copy
             else:
                 assert alt >= 4 and ref >= 4 and 0.2 < alt / (alt + ref) < 0.8, label
 

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from bp2.cli.common import console
-from bp2.engine import api
-from bp2.engine.local import RunRecord
+from bp2.engine.settings import DEMO_DEPTH
+
+if TYPE_CHECKING:
+    from bp2.engine.local import RunRecord
 
 Threads = Annotated[int, typer.Option("--threads", min=1, help="parallel threads")]
 Resume = Annotated[bool, typer.Option("--resume", help="continue the run in OUTDIR")]
@@ -68,6 +70,8 @@ def register(app: typer.Typer) -> None:
         accept_qc_failure: AcceptQc = None,
     ) -> None:
         """Run the pipeline on a case (samplesheet + PED + reads) with the local engine."""
+        from bp2.engine import api
+
         record = api.run(
             samplesheet,
             pedigree,
@@ -91,12 +95,14 @@ def register(app: typer.Typer) -> None:
         force: Force = False,
         depth: Annotated[
             float, typer.Option("--depth", min=1.0, help="read depth of the synthetic trio")
-        ] = api.DEMO_DEPTH,
+        ] = DEMO_DEPTH,
         pipeline: PipelineOpt = None,
         quiet: Quiet = False,
         accept_qc_failure: AcceptQc = None,
     ) -> None:
         """Generate the synthetic trio (no network) and run the pipeline on it."""
+        from bp2.engine import api
+
         record = api.demo(
             outdir,
             threads=threads,

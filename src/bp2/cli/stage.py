@@ -10,11 +10,11 @@ import typer
 from rich.table import Table
 
 from bp2.cli.common import console
-from bp2.engine.standalone import run_stage_alone
-from bp2.stages.registry import STAGES, get_stage
 
 IMPLEMENTS = ("SRS-004", "SRS-018")
 
+# Heavy modules (the stage registry imports pysam, numpy, ...) are imported inside the commands
+# so that every other bp2 command starts quickly.
 stage_app = typer.Typer(help="List, inspect and run pipeline stages alone.", no_args_is_help=True)
 
 
@@ -23,6 +23,8 @@ def list_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
 ) -> None:
     """Print each stage's ID, version, scope and the requirement IDs it implements."""
+    from bp2.stages.registry import STAGES
+
     rows: list[dict[str, Any]] = [
         {
             "id": s.ID,
@@ -48,6 +50,8 @@ def list_cmd(
 @stage_app.command("show")
 def show_cmd(stage_id: Annotated[str, typer.Argument(help="stage ID")]) -> None:
     """Print a stage's input, output and parameter schemas (JSON Schema)."""
+    from bp2.stages.registry import get_stage
+
     stage = get_stage(stage_id)
     doc = {
         "id": stage.ID,
@@ -76,6 +80,8 @@ def run_cmd(
     seed: Annotated[int, typer.Option("--seed", help="random seed")] = 0,
 ) -> None:
     """Run one stage alone on the files named in INPUTS, writing only under OUTDIR."""
+    from bp2.engine.standalone import run_stage_alone
+
     provenance = run_stage_alone(
         stage_id,
         inputs,

@@ -9,16 +9,13 @@ from pathlib import Path
 
 from bp2.case import CaseInputs, check_case, read_pedigree, read_samplesheet
 from bp2.engine.local import STATE_DIR, RunMode, RunOptions, RunRecord, prepare_outdir, run_case
+from bp2.engine.settings import DEMO_CASE_DIR, DEMO_DEPTH
 from bp2.errors import InputError, InputProblems, UsageError
 from bp2.pipeline import load_pipeline
 from bp2.resources import Resources, load_resources, reference_only
 
 IMPLEMENTS = ("SRS-013", "SRS-020")
 
-DEMO_CASE_DIR = "demo_case"
-# 35× raw: GEL's Q30 yield (>85×10⁹ bases per 3.1 Gb, ~27× of Q30 bases) is met with the demo's
-# quality model (~83 % Q30), as it is by clinical genomes sequenced to 35-40×.
-DEMO_DEPTH = 35.0
 
 
 def load_case(
