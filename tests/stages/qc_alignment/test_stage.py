@@ -134,7 +134,8 @@ def test_default_gel_thresholds_fail_a_test_window_with_reasons(tmp_path: Path) 
                         "sex": "not_assessed"}
     assert {"LOW_Q30_YIELD", "SEX_NOT_ASSESSED", "CONTAMINATION_NOT_ASSESSED"} <= set(qc["flags"])
     reasons = " | ".join(qc["failure_reasons"])
-    assert "85,000,000,000" in reasons and "no chrX and chrY" in reasons
+    # 85×10⁹ scaled to the 63,025,520 bp chr20 reference: 85e9 × 63,025,520 / 3.1e9 = 1,728,119,097
+    assert "needs more than 1,728,119,097" in reasons and "no chrX and chrY" in reasons
     assert "no common-SNP sites" in reasons
     tsv = dict(line.split("\t", 1) for line in
                (tmp_path / "out" / f"{SAMPLE}.qc.tsv").read_text().splitlines()[1:])
