@@ -77,3 +77,9 @@ def test_version_pin_mismatch_exit_code(tmp_path: Path, bp2_exe: str) -> None:
     assert proc.returncode == 3, proc.stderr
     assert "0.0.1" in proc.stderr and "Traceback" not in proc.stderr
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.verifies("SRS-022")
+def test_clinical_definition_requires_signed_off_panels() -> None:
+    """It requires GMS signed-off panels in the shipped clinical pipeline definition."""
+    assert load_pipeline(DEFINITION).get("panels").params.model_dump()["require_signed_off"] is True

@@ -119,7 +119,7 @@ def test_several_panels_in_id_order_and_duplicates_refused(tmp_path: Path) -> No
         run(tmp_path / "dup", [first, first])
 
 
-@pytest.mark.verifies("SRS-225")
+@pytest.mark.verifies("SRS-225", "SRS-022")
 def test_signed_off_status(tmp_path: Path) -> None:
     """It records GMS signed-off status and, when asked, refuses a panel without it."""
     record = panel_record([("G1", "E1", "3", BIALLELIC)])

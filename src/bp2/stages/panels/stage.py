@@ -9,15 +9,15 @@ or a green gene missing from the gene model, stops the stage with an error namin
 
 Without a gene model the matching is deferred: the tier stage matches panel genes to the
 annotation's gene IDs and symbols (this is how ``bp2 interpret`` works on VCFs annotated
-elsewhere).  Output: ``panels.json`` (deterministic: panels by ID, genes by symbol).
+elsewhere).  A case without panels gets a panels.json with no panel (the tier stage can then
+give Tier 3 only, and the report says so).  Output: ``panels.json`` (deterministic: panels by ID,
+genes by symbol).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import ClassVar
-
-from pydantic import Field
 
 from bp2.errors import InputError
 from bp2.fileio import write_json_atomic
@@ -40,7 +40,7 @@ from bp2.stages.tier.rules import load_rules, packaged_rules
 class PanelsInputs(StageInputs):
     """The PanelApp panel files, the tiering rules (MOI mapping) and an optional gene model."""
 
-    panels: tuple[Path, ...] = Field(min_length=1)
+    panels: tuple[Path, ...] = ()  # none: an empty panels.json (only Tier 3 is possible)
     rules: Path  # tiering.yaml
     gene_model: Path | None = None  # GTF; without it, gene matching is left to the tier stage
 
@@ -57,7 +57,8 @@ class PanelsStage(Stage[PanelsInputs, PanelsOutputs, PanelsParams]):
     ID: ClassVar[str] = "panels"
     VERSION: ClassVar[str] = "1.0.0"
     IMPLEMENTS: ClassVar[tuple[str, ...]] = (
-        "SRS-220", "SRS-221", "SRS-222", "SRS-223", "SRS-224", "SRS-225", "SRS-257", "SRS-258",
+        "SRS-022", "SRS-220", "SRS-221", "SRS-222", "SRS-223", "SRS-224", "SRS-225", "SRS-257",
+        "SRS-258",
     )
     TOOLS: ClassVar[tuple[str, ...]] = ()
     SCOPE: ClassVar[Scope] = Scope.CASE
@@ -74,6 +75,9 @@ class PanelsStage(Stage[PanelsInputs, PanelsOutputs, PanelsParams]):
         rules = load_rules(inputs.rules)
         sourced = [SourcedPanel(panel, path) for path in inputs.panels
                    for panel in read_panels(path)]
+        if inputs.panels and not sourced:
+            raise InputError("no panel was found in the panel file(s)", path=inputs.panels[0],
+                             field="panels", hint="name PanelApp panel JSON files")
         model = read_gtf(inputs.gene_model) if inputs.gene_model is not None else None
         document = normalise(
             sourced, rules, model,
@@ -87,12 +91,8 @@ class PanelsStage(Stage[PanelsInputs, PanelsOutputs, PanelsParams]):
     def bind(self, ctx: BindContext, unit: str) -> PanelsInputs:
         if unit != CASE_UNIT:
             raise ValueError(f"panels is a case-level stage, not run for unit '{unit}'")
-        if not ctx.case.panels:
-            raise InputError(
-                "the case names no gene panel",
-                hint="give the PanelApp panel JSON file(s) to apply (--panel)",
-            )
-        gene_model = ctx.case.resources.gene_model
+        resources = ctx.case.resource_set
+        gene_model = None if resources is None else resources.gene_model
         return PanelsInputs(
             panels=ctx.case.panels,
             rules=packaged_rules(),
