@@ -33,6 +33,8 @@ import pysam
 
 from bp2.errors import InputError
 
+IMPLEMENTS = ("SRS-155",)
+
 Fetch = Callable[[str, int, int], str]
 """``fetch(chrom, start0, end0)`` returns the reference bases of a 0-based half-open interval."""
 
