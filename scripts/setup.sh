@@ -4,7 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(samtools bcftools tabix minimap2 poppler-utils plink2)
+# snpeff (with its Java runtime): the second annotator the annotate stage's tests compare with
+APT_PACKAGES=(samtools bcftools tabix minimap2 poppler-utils plink2
+              libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core snpeff)
 
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do

@@ -1,7 +1,10 @@
 """Gene models from GTF (Ensembl and GENCODE): genes, transcripts, exons and coding regions.
 
 Parsing is pure over lines of text (:func:`parse_gtf`); :func:`read_gtf` is the thin file edge
-(plain or gzip/BGZF) that adds the file name to every error.  Coordinates are converted once, on
+(plain or gzip/BGZF) that adds the file name to every error.  GFF3 (Ensembl's and GENCODE's) is
+read into the same model by :func:`parse_gff3`; :func:`read_gene_model` takes either format,
+recognised from the ``##gff-version 3`` line or the attribute syntax (``key=value`` vs
+``key "value";``).  Coordinates are converted once, on
 reading, from GTF's 1-based inclusive to **0-based half-open** (as in BED and pysam); every
 interval in this module is ``(start, end)`` in that convention.
 
@@ -26,10 +29,11 @@ import re
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import unquote
 
 from bp2.errors import InputError
 
-IMPLEMENTS = ("SRS-171",)
+IMPLEMENTS = ("SRS-171", "SRS-211")
 
 Interval = tuple[int, int]  # 0-based, half-open
 
@@ -350,3 +354,174 @@ def read_gtf(path: Path, *, genes: Collection[str] | None = None) -> GeneModel:
     except (UnicodeDecodeError, OSError, EOFError) as exc:
         raise InputError(f"cannot read the gene model: {exc}", path=path,
                          hint="give a plain or gzip-compressed GTF text file") from None
+
+
+# --- GFF3 --------------------------------------------------------------------------------------
+
+_GFF3_CHILDREN = frozenset({"exon", "CDS", "stop_codon"})
+_GFF3_PREFIXES = ("gene:", "transcript:")
+
+
+def parse_gff3_attributes(text: str) -> dict[str, list[str]]:
+    """GFF3 column 9 (``key=v1,v2;key2=v``) with values percent-decoded."""
+    values: dict[str, list[str]] = {}
+    for item in text.strip().split(";"):
+        if not item.strip():
+            continue
+        key, equals, value = item.partition("=")
+        if not equals:
+            raise ValueError(f"attribute '{item[:40]}' has no '='")
+        values.setdefault(key.strip(), []).extend(unquote(v) for v in value.split(","))
+    return values
+
+
+def _bare(identifier: str) -> str:
+    for prefix in _GFF3_PREFIXES:
+        if identifier.startswith(prefix):
+            return identifier[len(prefix):]
+    return identifier
+
+
+@dataclass
+class _Gff3Feature:
+    feature: str
+    contig: str
+    strand: str
+    interval: Interval
+    attributes: dict[str, list[str]]
+    line: int
+
+
+def parse_gff3(lines: Iterable[str], source: Path | str) -> GeneModel:
+    """Parse GFF3 lines (Ensembl or GENCODE) into a :class:`GeneModel`.
+
+    A transcript is any feature that ``exon``/``CDS``/``stop_codon`` rows name as ``Parent``;
+    its own ``Parent`` is its gene.  IDs lose Ensembl's ``gene:``/``transcript:`` prefixes
+    (``gene_id``/``transcript_id`` attributes win when present); symbols come from ``Name`` or
+    ``gene_name``, biotypes from ``biotype`` (Ensembl) or ``gene_type``/``transcript_type``
+    (GENCODE), tags from ``tag``, versions from Ensembl's ``version``.
+    """
+    features: dict[str, _Gff3Feature] = {}
+    children: list[tuple[_Gff3Feature, list[str], int]] = []
+    for number, raw in enumerate(lines, start=1):
+        line = raw.rstrip("\n\r")
+        if line.startswith("##FASTA"):
+            break
+        if not line or line.startswith("#"):
+            continue
+        cols = line.split("\t")
+        if len(cols) != 9:
+            raise InputError(f"GFF3 line has {len(cols)} tab-separated columns, 9 are needed",
+                             path=source, line=number, hint="give a tab-separated GFF3 file")
+        if cols[2] not in _GFF3_CHILDREN and "ID=" not in cols[8]:
+            continue  # neither part of a transcript nor a parent (e.g. biological_region)
+        try:
+            first, last = int(cols[3]), int(cols[4])
+        except ValueError:
+            raise InputError("GFF3 start or end is not an integer", path=source, line=number,
+                             hint="columns 4 and 5 are 1-based inclusive positions") from None
+        if not 1 <= first <= last or cols[6] not in ("+", "-", ".", "?"):
+            raise InputError(f"GFF3 interval {first}-{last} or strand '{cols[6]}' is invalid",
+                             path=source, line=number,
+                             hint="use 1 <= start <= end and strand +, - or .")
+        try:
+            attributes = parse_gff3_attributes(cols[8])
+        except ValueError as exc:
+            raise InputError(f"GFF3 attributes are malformed: {exc}", path=source,
+                             line=number, hint="write attributes as key=value;…") from None
+        feature = _Gff3Feature(cols[2], cols[0], cols[6] if cols[6] != "?" else ".",
+                               (first - 1, last), attributes, number)
+        if cols[2] in _GFF3_CHILDREN:
+            phase = int(cols[7]) if cols[7] in ("0", "1", "2") else 0
+            children.append((feature, attributes.get("Parent", []), phase))
+        elif "ID" in attributes:
+            features[attributes["ID"][0]] = feature
+    found: dict[str, _GeneRows] = {}
+    for child, parents, phase in children:
+        if not parents:
+            raise InputError(f"GFF3 {child.feature} row has no Parent", path=source,
+                             line=child.line, hint="exon and CDS rows need Parent=<transcript>")
+        for parent in parents:
+            _add_gff3_child(found, features, child, parent, phase, source)
+    return GeneModel(tuple(sorted((_finish(g) for g in found.values()),
+                                  key=lambda g: (g.contig, g.start, g.gene_id))))
+
+
+def _add_gff3_child(found: dict[str, _GeneRows], features: dict[str, _Gff3Feature],
+                    child: _Gff3Feature, parent: str, phase: int, source: Path | str) -> None:
+    transcript = features.get(parent)
+    if transcript is None:
+        raise InputError(f"GFF3 {child.feature} row names Parent '{parent}', which no row "
+                         "defines", path=source, line=child.line,
+                         hint="every Parent must be the ID of a transcript row")
+    attrs = transcript.attributes
+    gene_key = attrs.get("Parent", [parent])[0]
+    gene_feature = features.get(gene_key, transcript)
+    gene_attrs = gene_feature.attributes
+    gene_id = _first(gene_attrs, "gene_id") or _bare(gene_key)
+    gene = found.get(gene_id)
+    if gene is None:
+        gene = _GeneRows(
+            gene_id=gene_id,
+            symbol=_first(gene_attrs, "Name", "gene_name") or gene_id,
+            contig=gene_feature.contig, strand=gene_feature.strand,
+            start=gene_feature.interval[0], end=gene_feature.interval[1],
+            biotype=_first(gene_attrs, "biotype", "gene_type", "gene_biotype") or "",
+            hgnc_id=_first(gene_attrs, "hgnc_id"),
+        )
+        found[gene_id] = gene
+    elif gene.contig != child.contig:
+        raise InputError(f"gene {gene_id} has rows on {gene.contig} and {child.contig}",
+                         path=source, line=child.line,
+                         hint="a gene must lie on one contig (PAR copies need distinct IDs)")
+    gene.start = min(gene.start, child.interval[0], transcript.interval[0])
+    gene.end = max(gene.end, child.interval[1], transcript.interval[1])
+    transcript_id = _first(attrs, "transcript_id") or _bare(parent)
+    rows = gene.transcripts.setdefault(transcript_id, _TranscriptRows(gene_id))
+    rows.biotype = rows.biotype or _first(attrs, "biotype", "transcript_type",
+                                          "transcript_biotype") or ""
+    rows.tags.update(attrs.get("tag", ()))
+    if rows.version is None and "." not in transcript_id:
+        rows.version = _first(attrs, "version")
+    if child.feature == "exon":
+        rows.exons.append(child.interval)
+    else:
+        rows.coding.append(child.interval)
+    if child.feature == "CDS":
+        protein = _first(child.attributes, "protein_id")
+        if protein is not None and rows.protein_id is None:
+            rows.protein_id = protein
+        rows.cds_phases.append((child.interval, phase))
+
+
+def _is_gff3(path: Path) -> bool:
+    for raw in _open_lines(path):
+        line = raw.strip()
+        if line.startswith("##gff-version"):
+            words = line.split()
+            return len(words) > 1 and words[1].startswith("3")
+        if not line or line.startswith("#"):
+            continue
+        cols = line.split("\t")
+        attributes = cols[8] if len(cols) > 8 else ""
+        return "=" in attributes and '"' not in attributes
+    return False
+
+
+def read_gene_model(path: Path, *, genes: Collection[str] | None = None) -> GeneModel:
+    """Read a GTF or GFF3 file (plain, gzip or BGZF); ``genes`` filters GTF reading only."""
+    if not path.is_file():
+        raise InputError.missing_file(path, "gene model (GTF/GFF3)")
+    try:
+        if _is_gff3(path):
+            model = parse_gff3(_open_lines(path), path)
+            if genes is not None:
+                wanted = {unversioned(g) for g in genes}
+                model = GeneModel(tuple(g for g in model.genes
+                                        if unversioned(g.gene_id) in wanted
+                                        or g.symbol in wanted or g.hgnc_id in wanted))
+            return model
+        return parse_gtf(_open_lines(path), path, genes=genes)
+    except (UnicodeDecodeError, OSError, EOFError) as exc:
+        raise InputError(f"cannot read the gene model: {exc}", path=path,
+                         hint="give a plain or gzip-compressed GTF or GFF3 text file") from None

@@ -174,9 +174,12 @@ def test_cli_reads_only_named_files(tmp_path: Path, bp2_exe: str) -> None:
     shutil.copyfile(RULES, work / "tiering.yaml")
     (work / "inputs.json").write_text(json.dumps({"panels": ["panels.jsonl"],
                                                   "rules": "tiering.yaml"}))
+    # the test panels include ones that are not GMS signed-off, which the clinical definition
+    # refuses (SRS-022); the answer key runs with the stage's permissive default
+    (tmp_path / "params.json").write_text(json.dumps({"require_signed_off": False}))
     proc = subprocess.run([bp2_exe, "stage", "run", "panels", "--inputs", "inputs.json",
-                           "--outdir", "out"], cwd=work, capture_output=True, text=True,
-                          check=False)
+                           "--params", str(tmp_path / "params.json"), "--outdir", "out"],
+                          cwd=work, capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stderr
     inputs, params = ANSWER_KEY.build(tmp_path / "direct")
     outputs, _ = execute_unit(STAGE, inputs, params, tmp_path / "direct-out", unit="x")
