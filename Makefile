@@ -10,7 +10,7 @@ setup:
 	bash scripts/setup.sh
 
 demo: setup
-	.venv/bin/bp2 demo --outdir $(DEMO_OUT) --threads 2 $(DEMO_ARGS)
+	.venv/bin/bp2 demo --outdir $(DEMO_OUT) --threads 2 --resume $(DEMO_ARGS)
 
 lint: setup
 	.venv/bin/ruff check src tests benchmarks
