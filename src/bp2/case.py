@@ -12,9 +12,9 @@ import re
 from enum import StrEnum
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from bp2.errors import InputError, InputProblems
+from bp2.errors import InputError, InputProblems, PipelineDefinitionError
 from bp2.resources import Resources
 
 IMPLEMENTS = ("SRS-017",)
@@ -367,6 +367,38 @@ def check_case(sheet: Samplesheet, ped: Pedigree) -> list[InputError]:
                     "PED",
                 )
             )
+    for row in sheet.rows:
+        ped_record = ped.get(row.sample)
+        if ped_record is None:
+            problems.append(
+                InputError(
+                    f"sample '{row.sample}' is not in the PED",
+                    path=sheet.path,
+                    line=row.line,
+                    field="sample",
+                    hint=f"add '{row.sample}' to {ped.path.name} or remove the row",
+                )
+            )
+        elif Sex.UNKNOWN not in (row.sex, ped_record.sex) and row.sex != ped_record.sex:
+            problems.append(
+                InputError(
+                    f"sample '{row.sample}' is {row.sex} in the samplesheet but {ped_record.sex} "
+                    "in the PED",
+                    path=sheet.path,
+                    line=row.line,
+                    field="sex",
+                    hint="correct whichever record is wrong; a sex mismatch may mean a sample swap",
+                )
+            )
+    problems.extend(check_pedigree(ped))
+    return problems
+
+
+def check_pedigree(ped: Pedigree) -> list[InputError]:
+    """The PED's own consistency: parents present with a fitting sex, one family, no loops, an
+    affected individual.  Every problem found is returned (empty when consistent)."""
+    problems: list[InputError] = []
+    for record in ped.records:
         for role, parent in (("father", record.father), ("mother", record.mother)):
             if parent is not None and ped.get(parent) is None:
                 problems.append(
@@ -392,29 +424,6 @@ def check_case(sheet: Samplesheet, ped: Pedigree) -> list[InputError]:
                         hint="correct the sex column or the parent columns",
                     )
                 )
-    for row in sheet.rows:
-        ped_record = ped.get(row.sample)
-        if ped_record is None:
-            problems.append(
-                InputError(
-                    f"sample '{row.sample}' is not in the PED",
-                    path=sheet.path,
-                    line=row.line,
-                    field="sample",
-                    hint=f"add '{row.sample}' to {ped.path.name} or remove the row",
-                )
-            )
-        elif Sex.UNKNOWN not in (row.sex, ped_record.sex) and row.sex != ped_record.sex:
-            problems.append(
-                InputError(
-                    f"sample '{row.sample}' is {row.sex} in the samplesheet but {ped_record.sex} "
-                    "in the PED",
-                    path=sheet.path,
-                    line=row.line,
-                    field="sex",
-                    hint="correct whichever record is wrong; a sex mismatch may mean a sample swap",
-                )
-            )
     problems.extend(_pedigree_structure(ped))
     if not ped.affected:
         problems.append(
@@ -479,12 +488,62 @@ def _pedigree_structure(ped: Pedigree) -> list[InputError]:
     return problems
 
 
-class CaseInputs(BaseModel):
-    """Everything a run of one case starts from."""
+class CaseVcf(BaseModel):
+    """A VCF called elsewhere that a case starts from instead of reads (``bp2 interpret``)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    samplesheet: Samplesheet
+    path: Path
+
+
+class CaseInputs(BaseModel):
+    """Everything a run of one case starts from.
+
+    A case starts from reads (a samplesheet, and resources with the reference to align them to)
+    or, for ``bp2 interpret``, from a VCF called elsewhere (``vcf``; resources optional).  The
+    properties ``samplesheet`` and ``resources`` return the fields ``reads`` and
+    ``resource_set`` and raise PipelineDefinitionError when the case has none, so a stage that
+    needs reads cannot run on a VCF-only case unnoticed; a stage that can do without them reads
+    the optional fields.  Constructors keep the names ``samplesheet=`` and ``resources=``.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    reads: Samplesheet | None = Field(default=None, alias="samplesheet")
     pedigree: Pedigree
-    resources: Resources
+    resource_set: Resources | None = Field(default=None, alias="resources")
     panels: tuple[Path, ...] = ()
+    vcf: CaseVcf | None = None
+
+    @model_validator(mode="after")
+    def _one_starting_point(self) -> CaseInputs:
+        if (self.reads is None) == (self.vcf is None):
+            raise ValueError("a case starts from a samplesheet (reads) or from a VCF: give one")
+        if self.reads is not None and self.resource_set is None:
+            raise ValueError("a case that starts from reads needs resources (a reference)")
+        return self
+
+    @property
+    def samplesheet(self) -> Samplesheet:
+        if self.reads is None:
+            raise PipelineDefinitionError(
+                "this case starts from a VCF and has no samplesheet (reads)",
+                hint="a stage that reads the samples' reads cannot run in 'bp2 interpret'",
+            )
+        return self.reads
+
+    @property
+    def resources(self) -> Resources:
+        if self.resource_set is None:
+            raise PipelineDefinitionError(
+                "this case has no resources (no reference)",
+                hint="give --resources R.yaml to run a stage that needs the reference",
+            )
+        return self.resource_set
+
+    @property
+    def sample_ids(self) -> tuple[str, ...]:
+        """The samples: the samplesheet's, or for a VCF case the PED's individuals."""
+        if self.reads is not None:
+            return self.reads.sample_ids
+        return tuple(r.individual for r in self.pedigree.records)

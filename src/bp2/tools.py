@@ -63,6 +63,31 @@ def _matplotlib_version() -> str:
     return str(matplotlib.__version__)
 
 
+def _jinja2_version() -> str:
+    from importlib.metadata import version
+
+    return version("jinja2")
+
+
+def _weasyprint_version() -> str:
+    from importlib.metadata import version
+
+    return version("weasyprint")
+
+
+def _pango_version() -> str:
+    try:
+        from weasyprint.text.ffi import pango
+    except (ImportError, OSError) as exc:  # OSError: the Pango library is missing
+        raise EnvironmentProblem(
+            f"Pango cannot be loaded: {exc}",
+            hint="install Pango: apt-get install -y libpango-1.0-0 libpangoft2-1.0-0 "
+            "fonts-dejavu-core (scripts/setup.sh does it)",
+        ) from None
+    number = int(pango.pango_version())
+    return f"{number // 10000}.{number // 100 % 100}.{number % 100}"
+
+
 def _cli_version(executable: str, args: tuple[str, ...], pattern: str, install: str) -> str:
     path = shutil.which(executable)
     if path is None:
@@ -100,6 +125,12 @@ TOOLS: dict[str, Tool] = {
              "pip install matplotlib", _matplotlib_version),
         Tool("edlib", "edit-distance alignment of reads to haplotypes", "Martin Šošić",
              "pip install edlib", _edlib_version),
+        Tool("jinja2", "report templates (HTML)", "Pallets", "pip install jinja2",
+             _jinja2_version),
+        Tool("weasyprint", "report PDF from HTML", "CourtBouillon", "pip install weasyprint",
+             _weasyprint_version),
+        Tool("pango", "text layout for the PDF report (used by WeasyPrint)", "GNOME Project",
+             _APT.format(pkg="libpango-1.0-0 libpangoft2-1.0-0"), _pango_version),
         Tool(
             "bcftools",
             "variant calling and VCF processing",

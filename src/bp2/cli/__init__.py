@@ -14,6 +14,7 @@ import typer
 
 from bp2 import __version__
 from bp2.cli.common import console_err, report_error
+from bp2.cli.interpret import register as register_interpret
 from bp2.cli.pipeline_cmds import register as register_pipeline
 from bp2.cli.stage import stage_app
 from bp2.errors import EXIT_CODE_TABLE, Bp2Error, ExitCode
@@ -29,6 +30,7 @@ app = typer.Typer(
 )
 app.add_typer(stage_app, name="stage")
 register_pipeline(app)
+register_interpret(app)
 
 
 @app.command("version")

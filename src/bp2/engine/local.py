@@ -55,6 +55,7 @@ from bp2.engine.execute import (
     hash_input_files,
     load_outputs,
 )
+from bp2.engine.run_context import write_run_context
 from bp2.errors import Bp2Error, CheckFailed, InputError
 from bp2.fileio import sha256_file, write_json_atomic, write_text_atomic
 from bp2.pipeline import Pipeline, PipelineStage
@@ -207,6 +208,7 @@ class LocalEngine:
         self.digest = _Digests()
         self.units: list[UnitRecord] = []
         self.qc_failures: list[str] = []
+        self.run_context: Path | None = None  # run_context.json, an input of the report
         self._lock = threading.Lock()
 
     # -- one unit -------------------------------------------------------------------------
@@ -321,14 +323,13 @@ class LocalEngine:
                     hint="review the sample-failure report; to proceed anyway, rerun with "
                     "--resume --accept-qc-failure 'REASON' (the reason is recorded and reported)",
                 )
-            units = (
-                list(case.samplesheet.sample_ids) if stage.SCOPE is Scope.SAMPLE else [CASE_UNIT]
-            )
+            units = list(case.sample_ids) if stage.SCOPE is Scope.SAMPLE else [CASE_UNIT]
             bind = BindContext(
                 case=case,
                 upstream=dict(upstream),
                 qc_failures=tuple(self.qc_failures),
                 qc_accepted_reason=self.options.accept_qc_failure if self.qc_failures else None,
+                run_context=self.run_context,
             )
             workers = max(1, min(self.options.threads, len(units)))
             per_unit = max(1, self.options.threads // workers)
@@ -373,13 +374,19 @@ def _case_record(case: CaseInputs, digest: Callable[[Path], str]) -> dict[str, A
     def ref(path: Path) -> dict[str, str]:
         return {"path": str(path), "sha256": digest(path)}
 
+    if case.reads is None:  # a VCF-only case (bp2 interpret)
+        return {
+            "vcf": None if case.vcf is None else ref(case.vcf.path),
+            "pedigree": ref(case.pedigree.path),
+            "panels": [ref(p) for p in case.panels],
+        }
     return {
-        "samplesheet": ref(case.samplesheet.path),
+        "samplesheet": ref(case.reads.path),
         "pedigree": ref(case.pedigree.path),
         "panels": [ref(p) for p in case.panels],
         "samples": {
             row.sample: {"sex": str(row.sex), "files": [ref(p) for p in row.files]}
-            for row in case.samplesheet.rows
+            for row in case.reads.rows
         },
     }
 
@@ -406,9 +413,11 @@ def run_case(case: CaseInputs, pipeline: Pipeline, outdir: Path, options: RunOpt
             options.threads,
         )
         try:
-            verify_resources(case.resources)
+            if case.resource_set is not None:
+                verify_resources(case.resource_set)
+            engine.run_context = write_run_context(engine.state, case, pipeline, engine.digest)
             total = {
-                e.id: (len(case.samplesheet.rows) if e.stage.SCOPE is Scope.SAMPLE else 1)
+                e.id: (len(case.sample_ids) if e.stage.SCOPE is Scope.SAMPLE else 1)
                 for e in pipeline.stages
             }
             with _progress(options.progress, total) as advance:
@@ -452,7 +461,7 @@ def run_case(case: CaseInputs, pipeline: Pipeline, outdir: Path, options: RunOpt
                 argv=tuple(sys.argv),
                 threads=options.threads,
                 case=_case_record(case, engine.digest),
-                resources=case.resources.lock(),
+                resources={} if case.resource_set is None else case.resource_set.lock(),
                 stage_versions=pipeline.stage_versions(),
                 params={e.id: e.params.model_dump(mode="json") for e in pipeline.stages},
                 tools=tools,

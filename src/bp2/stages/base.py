@@ -90,6 +90,7 @@ class BindContext:
     upstream: Mapping[tuple[str, str], StageOutputs]
     qc_failures: tuple[str, ...] = ()  # failures reported by QC gates so far
     qc_accepted_reason: str | None = None  # the operator's --accept-qc-failure reason
+    run_context: Path | None = None  # the engine's run_context.json (an input of the report)
 
     def output(self, stage_id: str, unit: str) -> StageOutputs:
         try:

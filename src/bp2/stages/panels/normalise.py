@@ -23,7 +23,7 @@ from bp2.genemodel import Gene, GeneModel, unversioned
 from bp2.panelapp import Panel, PanelGene
 from bp2.stages.tier.rules import RulesFile
 
-IMPLEMENTS = ("SRS-221", "SRS-222", "SRS-223", "SRS-225")
+IMPLEMENTS = ("SRS-221", "SRS-222", "SRS-223", "SRS-225", "SRS-277")
 
 SCHEMA = "bp2-panels/1"
 CONFIDENCE_LEVELS = ("0", "1", "2", "3")
@@ -155,8 +155,6 @@ def normalise(
             "'panelapp_moi'), a gene model that holds every green gene (matched by Ensembl gene "
             "ID or HGNC ID), and each panel once",
         )
-    if not documents:
-        raise InputError("no panel was given", hint="name at least one PanelApp panel file")
     return {
         "schema": SCHEMA,
         "rules_version": rules.version,

@@ -78,6 +78,9 @@ class TierOutputs(StageOutputs):
 class TierParams(StageParams):
     penetrance: Penetrance | None = None  # None: the rules' default (complete)
     require_frequency_annotation: bool = True  # refuse a VCF without any AF key of the rules
+    # INFO key of gene names for a VCF without CSQ/ANN/BCSQ (bp2 interpret --gene-field): genes
+    # only, consequence unknown, so only the ClinVar route can tier
+    gene_field: str | None = Field(default=None, pattern=r"^[A-Za-z_][0-9A-Za-z_.]*$")
     # de novo genotype gates (minimums inclusive; None = off)
     denovo_child_min_gq: int | None = Field(default=None, ge=0)
     denovo_child_min_dp: int | None = Field(default=None, ge=0)
@@ -174,14 +177,15 @@ class TierStage(Stage[TierInputs, TierOutputs, TierParams]):
         af_keys = [t.key for t in rules.rules.frequency_thresholds.value]
         wanted = sorted({*af_keys, rules.rules.clinvar_internal_af_key.value})
         x_skipped = 0
-        with open_vcf(inputs.vcf, inputs.vcf_index, wanted) as reader:
+        with open_vcf(inputs.vcf, inputs.vcf_index, wanted, params.gene_field) as reader:
             info = reader.info
             _check_samples(info.samples, {r.individual for r in pedigree.records}, inputs.vcf)
             if info.consequence_key is None:
                 raise InputError(
                     "the VCF carries no consequence annotation (INFO CSQ, ANN or BCSQ)",
                     path=inputs.vcf, field="vcf",
-                    hint="run the annotate stage (or VEP, SnpEff or bcftools csq) first",
+                    hint="run the annotate stage (or VEP, SnpEff or bcftools csq) first, or "
+                    "name an INFO key of gene names (gene_field, bp2 interpret --gene-field)",
                 )
             present = [k for k in af_keys if k in info.info_keys]
             if params.require_frequency_annotation and not present:
@@ -227,14 +231,7 @@ class TierStage(Stage[TierInputs, TierOutputs, TierParams]):
         if unit != CASE_UNIT:
             raise PipelineDefinitionError(f"tier runs once per case, not for unit '{unit}'",
                                           hint="declare it with case scope")
-        annotated = ctx.output("annotate", CASE_UNIT)
-        vcf = getattr(annotated, "vcf", None)
-        if not isinstance(vcf, Path):
-            raise PipelineDefinitionError(
-                "the annotate stage's outputs have no 'vcf' file",
-                hint="tier reads the annotated VCF from annotate's 'vcf' (and 'vcf_index')",
-            )
-        index = getattr(annotated, "vcf_index", None)
+        vcf, index = _annotated_vcf(ctx)
         sexes = []
         for record in ctx.case.pedigree.records:
             qc = ctx.upstream.get(("qc_alignment", record.individual))
@@ -244,16 +241,33 @@ class TierStage(Stage[TierInputs, TierOutputs, TierParams]):
                 value = getattr(qc, name)
                 if "sex" in name and isinstance(value, Path):
                     sexes.append(value)
-        ploidy = ctx.case.resources.ploidy
+        resources = ctx.case.resource_set
+        ploidy = None if resources is None else resources.ploidy
         return TierInputs(
             vcf=vcf,
-            vcf_index=index if isinstance(index, Path) else None,
+            vcf_index=index,
             pedigree=ctx.case.pedigree.path,
             panels=ctx.output("panels", CASE_UNIT).panels_json,  # type: ignore[attr-defined]
             rules=packaged_rules(),
             ploidy=ploidy.path if ploidy is not None else None,
             inferred_sex=tuple(sexes),
         )
+
+
+def _annotated_vcf(ctx: BindContext) -> tuple[Path, Path | None]:
+    """The annotate stage's VCF and index or, in bp2 interpret without a gene model, the case's
+    own VCF, annotated already."""
+    if ("annotate", CASE_UNIT) not in ctx.upstream and ctx.case.vcf is not None:
+        return ctx.case.vcf.path, None
+    annotated = ctx.output("annotate", CASE_UNIT)
+    vcf = getattr(annotated, "vcf", None)
+    if not isinstance(vcf, Path):
+        raise PipelineDefinitionError(
+            "the annotate stage's outputs have no 'vcf' file",
+            hint="tier reads the annotated VCF from annotate's 'vcf' (and 'vcf_index')",
+        )
+    index = getattr(annotated, "vcf_index", None)
+    return vcf, index if isinstance(index, Path) else None
 
 
 def _relevant(family: Family, variant: Variant) -> bool:
@@ -279,6 +293,11 @@ def _summary(rules: RulesFile, penetrance: Penetrance, result: TieringResult,
         limitations.append({"rule": "frequency_thresholds", "reason": (
             "the VCF carries no population-frequency key of the rules: every AF was counted "
             "as 0, so no variant was excluded for being common")})
+    if consequence_key is not None and consequence_key.startswith("INFO/"):
+        limitations.append({"rule": "annotation", "reason": (
+            f"genes from {consequence_key} only (no consequence annotation): no consequence, "
+            "impact, transcript or HGVS is known, so no variant could be tiered on predicted "
+            "impact; only the ClinVar route could assign a tier")})
     if consequence_key == BCSQ_KEY:
         limitations.append({"rule": "annotation", "reason": (
             "consequences from bcftools csq (BCSQ): no HGVS, no Ensembl gene ID (genes matched "

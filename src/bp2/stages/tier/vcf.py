@@ -14,6 +14,7 @@ length identifies.
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +31,7 @@ from bp2.annotation import (
     CONSEQUENCE_KEYS,
     CSQ_KEY,
     AnnotationFormatError,
+    Impact,
     TranscriptConsequence,
     consequences_for_allele,
     header_format_fields,
@@ -43,7 +45,7 @@ from bp2.errors import InputError
 from bp2.stages.tier.model import Call, Region, Variant
 from bp2.stages.tier.rules import Contigs
 
-IMPLEMENTS = ("SRS-229", "SRS-230", "SRS-231", "SRS-232")
+IMPLEMENTS = ("SRS-229", "SRS-230", "SRS-231", "SRS-232", "SRS-279")
 
 Span = tuple[int, int]  # 1-based inclusive
 
@@ -195,10 +197,38 @@ def _strings(value: Any) -> tuple[str, ...]:
     return (str(value),)
 
 
-class VcfReader:
-    """Open an annotated VCF; :meth:`variants` streams its alleles as :class:`Variant`."""
+GENE_ONLY_TERM = "sequence_variant"  # SO: a change whose consequence was not annotated
 
-    def __init__(self, path: Path, index: Path | None, frequency_keys: Sequence[str]) -> None:
+
+def gene_consequences(values: Sequence[str], source: str) -> list[TranscriptConsequence]:
+    """Consequences from a gene-name INFO field (``--gene-field``): one per gene named, with
+    the consequence unknown (``sequence_variant``, MODIFIER) and no transcript or HGVS.  Names
+    are split on ``,``, ``|`` and ``&``; an Ensembl gene ID is kept as the gene ID."""
+    names: list[str] = []
+    for value in values:
+        for name in re.split(r"[,|&]", value):
+            name = name.strip()
+            if name and name != "." and name not in names:
+                names.append(name)
+    return [
+        TranscriptConsequence(
+            source=source, allele="", terms=(GENE_ONLY_TERM,), impact=Impact.MODIFIER,
+            symbol=None if name.startswith("ENSG") else name,
+            gene_id=name.split(".", 1)[0] if name.startswith("ENSG") else None,
+            hgnc_id=None, transcript=None, biotype=None, hgvsc=None, hgvsp=None)
+        for name in names
+    ]
+
+
+class VcfReader:
+    """Open an annotated VCF; :meth:`variants` streams its alleles as :class:`Variant`.
+
+    Without a ``CSQ``/``ANN``/``BCSQ`` key, ``gene_field`` names an INFO key of gene names to
+    read instead (:func:`gene_consequences`); with one, giving ``gene_field`` is an error.
+    """
+
+    def __init__(self, path: Path, index: Path | None, frequency_keys: Sequence[str],
+                 gene_field: str | None = None) -> None:
         self.path = path
         try:
             if index is not None:
@@ -211,6 +241,10 @@ class VcfReader:
         header = self.handle.header
         info_keys = frozenset(header.info.keys())
         consequence_key = next((k for k in CONSEQUENCE_KEYS if k in info_keys), None)
+        self.gene_field: str | None = None
+        if gene_field is not None:
+            self.gene_field = self._gene_field(gene_field, consequence_key, header)
+            consequence_key = f"INFO/{gene_field}"
         self.info = VcfInfo(
             samples=tuple(header.samples),
             contig_lengths={str(name): c.length for name, c in header.contigs.items()
@@ -231,6 +265,24 @@ class VcfReader:
         self.frequency_keys = tuple(k for k in frequency_keys if k in info_keys)
         self.counts = ReadCounts()
 
+    def _gene_field(self, key: str, consequence_key: str | None, header: Any) -> str:
+        if consequence_key is not None:
+            raise InputError(
+                f"the VCF carries {consequence_key} consequences, so a gene field "
+                f"(INFO/{key}) is not used", path=self.path, field="gene_field",
+                hint=f"drop --gene-field: tiering reads {consequence_key}")
+        if key not in header.info:
+            raise InputError(
+                f"the VCF header declares no INFO/{key} (the gene field)", path=self.path,
+                field="gene_field",
+                hint="name an INFO key of the VCF that holds gene symbols or Ensembl gene IDs")
+        if header.info[key].type != "String":
+            raise InputError(
+                f"INFO/{key} is of type {header.info[key].type}, not String: it cannot hold "
+                "gene names", path=self.path, field="gene_field",
+                hint="name an INFO key of the VCF that holds gene symbols or Ensembl gene IDs")
+        return key
+
     def _fields(self, key: str, description: str) -> tuple[str, ...]:
         try:
             return header_format_fields(description)
@@ -246,6 +298,8 @@ class VcfReader:
         key = self.info.consequence_key
         if key is None:
             return []
+        if self.gene_field is not None:
+            return gene_consequences(_strings(record.info.get(self.gene_field)), key)
         raw = _strings(record.info.get(key))
         if key == CSQ_KEY:
             return parse_csq(raw, self.fields)
@@ -292,7 +346,8 @@ class VcfReader:
                     if not filters:
                         counts.filter_missing += 1
                 try:
-                    mine = consequences_for_allele(consequences, ref, alts, index)
+                    mine = (consequences if self.gene_field is not None else
+                            consequences_for_allele(consequences, ref, alts, index))
                     frequencies = {
                         key: _per_allele(record.info.get(key), index, len(alts))
                         for key in self.frequency_keys
@@ -311,9 +366,9 @@ class VcfReader:
 
 
 @contextlib.contextmanager
-def open_vcf(path: Path, index: Path | None, frequency_keys: Sequence[str]
-             ) -> Iterator[VcfReader]:
-    reader = VcfReader(path, index, frequency_keys)
+def open_vcf(path: Path, index: Path | None, frequency_keys: Sequence[str],
+             gene_field: str | None = None) -> Iterator[VcfReader]:
+    reader = VcfReader(path, index, frequency_keys, gene_field)
     try:
         yield reader
     finally:
