@@ -13,7 +13,7 @@ demo: setup
 	.venv/bin/bp2 demo --outdir $(DEMO_OUT) --threads 2 --resume $(DEMO_ARGS)
 
 lint: setup
-	.venv/bin/ruff check src tests benchmarks
+	.venv/bin/ruff check src tests benchmarks verification
 	.venv/bin/mypy
 
 test: lint
