@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 
 import pytest
@@ -77,7 +78,7 @@ def run_toy(
     return {f"{u.stage}/{u.unit}": u.status for u in record.units}
 
 
-@pytest.mark.verifies("SRS-008")
+@pytest.mark.verifies("SRS-008", "SRS-019")
 def test_run_layout_and_record(tmp_path: Path) -> None:
     """It writes per-sample and case outputs in the documented layout and a complete run.json."""
     files = make_case(tmp_path / "case")
@@ -100,10 +101,12 @@ def test_run_layout_and_record(tmp_path: Path) -> None:
     provenance = json.loads((out / "toy_count" / "A" / "provenance.json").read_text())
     assert provenance["input_files"]["reads"]["sha256"]
     assert provenance["outputs"]["counts"]["path"] == "counts.json"
-    assert (out / "bp2.log").read_text().count("run completed") == 1
+    log = (out / "bp2.log").read_text()
+    assert log.count("run completed") == 1
+    assert "toy_count 1.0.0 [A] started" in log and "toy_sum 1.0.0 [case] finished" in log
 
 
-@pytest.mark.verifies("SRS-006")
+@pytest.mark.verifies("SRS-006", "SRS-019")
 def test_resume_reuses_every_finished_unit(tmp_path: Path) -> None:
     """It reuses every unit from the cache when resumed with nothing changed."""
     files = make_case(tmp_path / "case")
@@ -111,6 +114,7 @@ def test_resume_reuses_every_finished_unit(tmp_path: Path) -> None:
     run_toy(files, out, RunMode.NEW)
     statuses = run_toy(files, out, RunMode.RESUME)
     assert set(statuses.values()) == {"cached"}
+    assert "toy_count [A]: cached result reused" in (out / "bp2.log").read_text()
     assert len(list((out / ".bp2" / "runs").iterdir())) == 1  # the first run.json is kept
 
 
@@ -238,3 +242,17 @@ def test_accepted_qc_failure_is_recorded_and_passed_on(tmp_path: Path) -> None:
     record = json.loads((out / "run.json").read_text())
     assert record["status"] == "completed"
     assert record["qc"]["accepted_reason"] == "reviewed by clinician X"
+
+
+@pytest.mark.verifies("SRS-016")
+def test_per_sample_units_run_in_parallel_without_changing_outputs(tmp_path: Path) -> None:
+    """It runs per-sample units concurrently up to --threads, with outputs as with one thread."""
+    files = make_case(tmp_path / "case")
+    ToyCount.barrier = threading.Barrier(2, timeout=20)  # both samples must be in run() at once
+    try:
+        run_toy(files, tmp_path / "two", RunMode.NEW, threads=2)
+    finally:
+        ToyCount.barrier = None
+    run_toy(files, tmp_path / "one", RunMode.NEW, threads=1)
+    for rel in ("toy_count/A/counts.json", "toy_count/B/counts.json", "toy_sum/total.txt"):
+        assert (tmp_path / "two" / rel).read_bytes() == (tmp_path / "one" / rel).read_bytes()

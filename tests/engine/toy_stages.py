@@ -7,6 +7,7 @@ adds the counts.  The arithmetic is trivial so engine tests can check every numb
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 from typing import ClassVar
 
@@ -47,8 +48,11 @@ class ToyCount(Stage[CountInputs, CountOutputs, CountParams]):
     Params = CountParams
 
     fail_for: ClassVar[set[str]] = set()
+    barrier: ClassVar[threading.Barrier | None] = None  # set by a test to prove concurrency
 
     def run(self, inputs: CountInputs, params: CountParams, ctx: StageContext) -> CountOutputs:
+        if self.barrier is not None:
+            self.barrier.wait()  # raises BrokenBarrierError unless both units run at once
         target = ctx.path("counts.json")
         with ctx.atomic(target) as tmp:
             lines = len(inputs.reads.read_text().splitlines())

@@ -50,7 +50,7 @@ def test_registry_is_the_single_list_of_stages() -> None:
     assert all(REGISTRY[s.ID] is s for s in STAGES)
 
 
-@pytest.mark.verifies("SRS-002")
+@pytest.mark.verifies("SRS-001", "SRS-002")
 @pytest.mark.parametrize("stage_id", STAGE_IDS)
 def test_contract(stage_id: str) -> None:
     """It finds the full stage contract: ID = folder, semver, typed frozen models, links, tools."""
