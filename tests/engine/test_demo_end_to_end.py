@@ -78,3 +78,15 @@ def test_demo_tiers_match_the_expected_tier_table(demo_run: Path) -> None:
             assert not got & {"TIER1", "TIER2", "TIER3"} - {want}, (row["kind"], key, got)
     planted = {(r["chrom"], r["pos"], r["ref"], r["alt"]) for r in expected}
     assert set(tiered) <= planted, set(tiered) - planted  # nothing tiered beyond the answer key
+
+
+@pytest.mark.verifies("SRS-020")
+def test_demo_tiering_uses_the_inferred_sexes(demo_run: Path) -> None:
+    """It hands each sample's sex inferred by alignment QC to tiering, agreeing with the PED."""
+    sexes = json.loads((demo_run / "tier" / "summary.json").read_text())["sex"]
+    assert sexes["x_linked_segregation"] is True
+    assert {s["sample"]: (s["inferred"], s["ped"], s["flag"]) for s in sexes["samples"]} == {
+        "proband": ("male", "male", None),
+        "father": ("male", "male", None),
+        "mother": ("female", "female", None),
+    }

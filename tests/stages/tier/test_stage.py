@@ -12,12 +12,13 @@ from typing import Any
 import pysam
 import pytest
 
-from bp2.case import CaseInputs, SampleRow, Samplesheet, read_pedigree
+from bp2.case import CaseInputs, SampleRow, Samplesheet, Sex, read_pedigree
 from bp2.engine.execute import execute_unit
 from bp2.errors import InputError
 from bp2.resources import Resource, Resources
 from bp2.stages.base import CASE_UNIT, BindContext, StageOutputs
 from bp2.stages.panels import PanelsStage
+from bp2.stages.qc_alignment import QcAlignmentStage
 from bp2.stages.tier import TierStage
 from bp2.stages.tier.rules import packaged_rules
 from tests.stages.tier import answer_key as ak
@@ -331,11 +332,6 @@ class _Annotated(StageOutputs):
     vcf_index: Path
 
 
-class _QcAlignment(StageOutputs):
-    metrics: Path
-    inferred_sex: Path
-
-
 @pytest.mark.verifies("SRS-237", "SRS-239")
 def test_bind_from_case_and_upstream(tmp_path: Path) -> None:
     """It builds its inputs from the annotate, panels and qc_alignment outputs and the case."""
@@ -354,8 +350,9 @@ def test_bind_from_case_and_upstream(tmp_path: Path) -> None:
         ("annotate", CASE_UNIT): _Annotated(vcf=tmp_path / "a.vcf.gz",
                                             vcf_index=tmp_path / "a.vcf.gz.tbi"),
         ("panels", CASE_UNIT): PanelsStage.Outputs(panels_json=tmp_path / "panels.json"),
-        ("qc_alignment", "child"): _QcAlignment(metrics=tmp_path / "m.json",
-                                                inferred_sex=tmp_path / "child.sex.json"),
+        ("qc_alignment", "child"): QcAlignmentStage.Outputs(
+            qc_json=tmp_path / "child.qc.json", qc_tsv=tmp_path / "child.qc.tsv",
+            panel_coverage=tmp_path / "child.cov.tsv", coverage_plot=tmp_path / "child.png"),
     }
     ctx = BindContext(case=CaseInputs(samplesheet=sheet, pedigree=pedigree, resources=resources,
                                       panels=(tmp_path / "p.json",)), upstream=upstream)
@@ -363,6 +360,17 @@ def test_bind_from_case_and_upstream(tmp_path: Path) -> None:
     assert inputs.vcf == tmp_path / "a.vcf.gz" and inputs.vcf_index == tmp_path / "a.vcf.gz.tbi"
     assert inputs.panels == tmp_path / "panels.json" and inputs.pedigree == ped
     assert inputs.rules == packaged_rules() and inputs.ploidy == tmp_path / "ploidy.txt"
-    assert inputs.inferred_sex == (tmp_path / "child.sex.json",)
+    assert inputs.inferred_sex == (tmp_path / "child.qc.json",)
     panels_inputs = PanelsStage().bind(ctx, CASE_UNIT)
     assert panels_inputs.panels == (tmp_path / "p.json",) and panels_inputs.gene_model is None
+
+
+@pytest.mark.verifies("SRS-237")
+def test_reads_the_inferred_sex_from_a_qc_alignment_report(tmp_path: Path) -> None:
+    """It reads a sample's inferred sex from qc_alignment's qc.json (metrics.sex.inferred_sex)."""
+    from bp2.stages.tier.family import parse_inferred_sex
+
+    qc = {"sample": "child", "metrics": {"sex": {"inferred_sex": "male", "karyotype": "XY"}}}
+    assert parse_inferred_sex(qc, tmp_path / "child.qc.json") == ("child", Sex.MALE)
+    assert parse_inferred_sex({"sample": "m", "inferred_sex": "female"}, tmp_path / "m.json") == (
+        "m", Sex.FEMALE)

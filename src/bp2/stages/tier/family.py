@@ -32,11 +32,18 @@ class SexCheck:
 
 
 def parse_inferred_sex(data: Any, path: Path) -> tuple[str, Sex]:
-    """(sample, sex) from one inferred-sex JSON object ``{"sample", "inferred_sex"}``."""
+    """(sample, sex) from ``{"sample", "inferred_sex"}`` or a qc_alignment ``qc.json``.
+
+    qc_alignment writes the inference under ``metrics.sex.inferred_sex``.
+    """
     if not isinstance(data, dict):
         raise InputError("the inferred-sex file must hold a JSON object", path=path,
                          hint='write e.g. {"sample": "HG002", "inferred_sex": "male"}')
     sample, sex = data.get("sample"), data.get("inferred_sex")
+    if sex is None:  # a qc_alignment qc.json
+        metrics = data.get("metrics")
+        block = metrics.get("sex") if isinstance(metrics, dict) else None
+        sex = block.get("inferred_sex") if isinstance(block, dict) else None
     if not isinstance(sample, str) or not sample:
         raise InputError("the inferred-sex file has no 'sample'", path=path, field="sample",
                          hint="name the sample the inference is for")

@@ -140,7 +140,7 @@ def _check_samples(vcf_samples: tuple[str, ...], ped_ids: set[str], vcf: Path) -
 
 class TierStage(Stage[TierInputs, TierOutputs, TierParams]):
     ID: ClassVar[str] = "tier"
-    VERSION: ClassVar[str] = "1.0.0"
+    VERSION: ClassVar[str] = "1.1.0"
     IMPLEMENTS: ClassVar[tuple[str, ...]] = (
         "SRS-224", "SRS-226", "SRS-227", "SRS-228", "SRS-229", "SRS-230", "SRS-231", "SRS-232",
         "SRS-233", "SRS-234", "SRS-235", "SRS-236", "SRS-237", "SRS-238", "SRS-239", "SRS-240",
@@ -232,15 +232,12 @@ class TierStage(Stage[TierInputs, TierOutputs, TierParams]):
             raise PipelineDefinitionError(f"tier runs once per case, not for unit '{unit}'",
                                           hint="declare it with case scope")
         vcf, index = _annotated_vcf(ctx)
-        sexes = []
+        sexes = []  # each sample's qc_alignment qc.json, which holds its inferred sex
         for record in ctx.case.pedigree.records:
             qc = ctx.upstream.get(("qc_alignment", record.individual))
-            if qc is None:
-                continue
-            for name in sorted(type(qc).model_fields):
-                value = getattr(qc, name)
-                if "sex" in name and isinstance(value, Path):
-                    sexes.append(value)
+            qc_json = getattr(qc, "qc_json", None)
+            if isinstance(qc_json, Path):
+                sexes.append(qc_json)
         resources = ctx.case.resource_set
         ploidy = None if resources is None else resources.ploidy
         return TierInputs(
