@@ -137,7 +137,7 @@ class _ChunkOutcome:
 
 class CallStage(Stage[CallInputs, CallOutputs, CallParams]):
     ID: ClassVar[str] = "call"
-    VERSION: ClassVar[str] = "1.0.0"
+    VERSION: ClassVar[str] = "1.0.1"
     IMPLEMENTS: ClassVar[tuple[str, ...]] = (
         "SRS-140", "SRS-141", "SRS-142", "SRS-143", "SRS-144", "SRS-145", "SRS-146", "SRS-147",
         "SRS-148", "SRS-149", "SRS-150", "SRS-151", "SRS-152", "SRS-153",

@@ -34,13 +34,21 @@ from enum import StrEnum
 from pathlib import Path
 
 from bp2.errors import InputError
+from bp2.genome import (
+    PARS,
+    X_NAMES,
+    Y_NAMES,
+    Span,
+    build_from_label,
+    male_haploid_spans,
+    outside,
+    parse_ploidy,
+)
 
 Interval = tuple[int, int]
 RegionSet = dict[str, tuple[Interval, ...]]
 
 _AUTOSOME = re.compile(r"^(?:chr)?([0-9]+)$")
-X_NAMES = ("chrX", "X")
-Y_NAMES = ("chrY", "Y")
 MITO_NAMES = ("chrM", "MT", "chrMT", "M")
 
 
@@ -198,35 +206,6 @@ def parse_bed(text: str, source: Path | str, contigs: Mapping[str, int]) -> Regi
 
 # -- sex chromosomes --------------------------------------------------------------------------
 
-Span = tuple[int, int]  # 1-based inclusive, as published
-
-
-@dataclass(frozen=True)
-class BuildPars:
-    x_length: int
-    y_length: int
-    x_pars: tuple[Span, ...]
-    y_pars: tuple[Span, ...]
-
-
-BUILD_PARS: Mapping[str, BuildPars] = {
-    "GRCh37": BuildPars(155_270_560, 59_373_566,
-                        ((60_001, 2_699_520), (154_931_044, 155_260_560)),
-                        ((10_001, 2_649_520), (59_034_050, 59_363_566))),
-    "GRCh38": BuildPars(156_040_895, 57_227_415,
-                        ((10_001, 2_781_479), (155_701_383, 156_030_895)),
-                        ((10_001, 2_781_479), (56_887_903, 57_217_415))),
-}
-_BUILD_PREFIXES = (("grch37", "GRCh37"), ("hg19", "GRCh37"), ("b37", "GRCh37"),
-                   ("hs37d5", "GRCh37"), ("grch38", "GRCh38"), ("hg38", "GRCh38"))
-
-
-def build_family(label: str | None) -> str | None:
-    """``GRCh37`` or ``GRCh38`` for a build label such as ``GRCh37-hg19`` or ``hg38``."""
-    head = (label or "").strip().lower()
-    return next((family for prefix, family in _BUILD_PREFIXES if head.startswith(prefix)), None)
-
-
 @dataclass(frozen=True)
 class SexChromosomes:
     """Names and non-PAR regions of X and Y (either may be absent), and where the PARs came from."""
@@ -246,35 +225,21 @@ def nonpar_from_ploidy(text: str, source: Path | str, contigs: Mapping[str, int]
                        ) -> SexChromosomes:
     """X and Y non-PAR regions from a bcftools ploidy file (where ``M`` has ploidy 1)."""
     x, y = find_name(contigs, X_NAMES), find_name(contigs, Y_NAMES)
-    haploid: dict[str, list[Interval]] = {}
-    for number, raw in enumerate(text.splitlines(), start=1):
-        if not raw.strip() or raw.lstrip().startswith("#"):
-            continue
-        cols = raw.split()
-        if len(cols) != 5:
-            raise InputError(f"ploidy line has {len(cols)} columns, 5 are needed", path=source,
-                             line=number, hint="columns: CHROM FROM TO SEX PLOIDY")
-        chrom, first, last, sex, ploidy = cols
-        if chrom == "*":
-            continue
-        try:
-            start, end, value = int(first), int(last), int(ploidy)
-        except ValueError:
-            raise InputError("ploidy line has a non-numeric position or ploidy", path=source,
-                             line=number, hint="FROM, TO and PLOIDY are integers") from None
-        if not 1 <= start <= end:
-            raise InputError(f"ploidy span {start}-{end} is invalid", path=source, line=number,
-                             hint="use 1 <= FROM <= TO (1-based, inclusive)")
-        if chrom not in contigs:
-            raise InputError(f"ploidy file names contig '{chrom}', which the reference does "
-                             "not have", path=source, line=number,
+    lines = parse_ploidy(text, source)
+    for line in lines:
+        if line.chrom != "*" and line.chrom not in contigs:
+            raise InputError(f"ploidy file names contig '{line.chrom}', which the reference does "
+                             "not have", path=source, line=line.line,
                              hint="use the reference's contig names (see its .fai)")
-        if sex == "M" and value == 1:
-            haploid.setdefault(chrom, []).append((start - 1, min(end, contigs[chrom])))
+
+    def haploid(name: str) -> tuple[Interval, ...]:
+        spans = male_haploid_spans(lines, name)
+        return merge((start - 1, min(end, contigs[name])) for start, end in spans)
+
     return SexChromosomes(
         x, y,
-        merge(haploid.get(x, ())) if x else (),
-        merge(haploid.get(y, ())) if y else (),
+        haploid(x) if x else (),
+        haploid(y) if y else (),
         "ploidy file (male-haploid spans)",
     )
 
@@ -285,7 +250,7 @@ def nonpar_from_build(label: str | None, contigs: Mapping[str, int], source: str
     x, y = find_name(contigs, X_NAMES), find_name(contigs, Y_NAMES)
     if x is None and y is None:
         return SexChromosomes(None, None, (), (), "reference has no X or Y")
-    family = build_family(label)
+    family = build_from_label(label)
     if family is None:
         raise InputError(
             f"no pseudo-autosomal region (PAR) coordinates for build '{label or 'unset'}'",
@@ -293,7 +258,7 @@ def nonpar_from_build(label: str | None, contigs: Mapping[str, int], source: str
             hint="declare the reference build (GRCh37 or GRCh38) or give the build's ploidy "
             "file (bcftools --ploidy-file format) as the 'ploidy' input",
         )
-    pars = BUILD_PARS[family]
+    pars = PARS[family]
     for name, want in ((x, pars.x_length), (y, pars.y_length)):
         if name is not None and contigs[name] != want:
             raise InputError(
@@ -302,12 +267,12 @@ def nonpar_from_build(label: str | None, contigs: Mapping[str, int], source: str
                 hint="declare the reference's true build, or give its ploidy file",
             )
 
-    def outside(spans: tuple[Span, ...], length: int) -> tuple[Interval, ...]:
-        return subtract(((0, length),), merge((s - 1, e) for s, e in spans))
+    def nonpar(spans: Sequence[Span], length: int) -> tuple[Interval, ...]:
+        return merge((start - 1, end) for start, end in outside(spans, length))
 
     return SexChromosomes(
         x, y,
-        outside(pars.x_pars, contigs[x]) if x else (),
-        outside(pars.y_pars, contigs[y]) if y else (),
+        nonpar(pars.x_pars, contigs[x]) if x else (),
+        nonpar(pars.y_pars, contigs[y]) if y else (),
         f"{family} PAR coordinates (GRC)",
     )

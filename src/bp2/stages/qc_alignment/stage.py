@@ -136,7 +136,7 @@ class QcAlignmentOutputs(StageOutputs):
 
 class QcAlignmentStage(Stage[QcAlignmentInputs, QcAlignmentOutputs, QcAlignmentParams]):
     ID: ClassVar[str] = "qc_alignment"
-    VERSION: ClassVar[str] = "1.0.0"
+    VERSION: ClassVar[str] = "1.0.1"
     IMPLEMENTS: ClassVar[tuple[str, ...]] = (
         "SRS-160", "SRS-161", "SRS-162", "SRS-163", "SRS-164", "SRS-165", "SRS-166", "SRS-167",
         "SRS-168", "SRS-169", "SRS-170", "SRS-171", "SRS-172", "SRS-173",

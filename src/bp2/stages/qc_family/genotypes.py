@@ -35,6 +35,7 @@ import numpy as np
 import numpy.typing as npt
 
 from bp2.errors import InputError
+from bp2.genome import PARS
 
 Span = tuple[int, int]  # 1-based, inclusive
 
@@ -44,8 +45,7 @@ _BASES = frozenset("ACGT")
 
 # chrX PARs by chrX length (public GRC coordinates; the demo build's are in bp2.demo.genome).
 KNOWN_X_PARS: dict[int, tuple[str, tuple[Span, ...]]] = {
-    155_270_560: ("GRCh37", ((60_001, 2_699_520), (154_931_044, 155_260_560))),
-    156_040_895: ("GRCh38", ((10_001, 2_781_479), (155_701_383, 156_030_895))),
+    **{sex.x_length: (str(build), sex.x_pars) for build, sex in PARS.items()},
     156_000: ("bp2-demo-1", ((1, 12_000), (150_001, 156_000))),
 }
 

@@ -139,7 +139,7 @@ class QcFamilyParams(StageParams):
 
 class QcFamilyStage(Stage[QcFamilyInputs, QcFamilyOutputs, QcFamilyParams]):
     ID: ClassVar[str] = "qc_family"
-    VERSION: ClassVar[str] = "1.0.0"
+    VERSION: ClassVar[str] = "1.0.1"
     IMPLEMENTS: ClassVar[tuple[str, ...]] = (
         "SRS-180", "SRS-181", "SRS-182", "SRS-183", "SRS-184", "SRS-185", "SRS-186", "SRS-187",
         "SRS-188",

@@ -140,7 +140,7 @@ def _check_samples(vcf_samples: tuple[str, ...], ped_ids: set[str], vcf: Path) -
 
 class TierStage(Stage[TierInputs, TierOutputs, TierParams]):
     ID: ClassVar[str] = "tier"
-    VERSION: ClassVar[str] = "1.1.0"
+    VERSION: ClassVar[str] = "1.1.1"
     IMPLEMENTS: ClassVar[tuple[str, ...]] = (
         "SRS-224", "SRS-226", "SRS-227", "SRS-228", "SRS-229", "SRS-230", "SRS-231", "SRS-232",
         "SRS-233", "SRS-234", "SRS-235", "SRS-236", "SRS-237", "SRS-238", "SRS-239", "SRS-240",

@@ -42,17 +42,15 @@ from bp2.annotation import (
     significance_terms,
 )
 from bp2.errors import InputError
+from bp2.genome import PARS, Span, male_haploid_spans, outside, parse_ploidy
 from bp2.stages.tier.model import Call, Region, Variant
 from bp2.stages.tier.rules import Contigs
 
 IMPLEMENTS = ("SRS-229", "SRS-230", "SRS-231", "SRS-232", "SRS-279")
 
-Span = tuple[int, int]  # 1-based inclusive
-
 # Genome Reference Consortium: chrX length → the spans of X outside PAR1 and PAR2.
 GRC_X_NONPAR: Mapping[int, tuple[str, tuple[Span, ...]]] = {
-    155_270_560: ("GRCh37", ((1, 60_000), (2_699_521, 154_931_043), (155_260_561, 155_270_560))),
-    156_040_895: ("GRCh38", ((1, 10_000), (2_781_480, 155_701_382), (156_030_896, 156_040_895))),
+    sex.x_length: (str(build), outside(sex.x_pars, sex.x_length)) for build, sex in PARS.items()
 }
 
 
@@ -84,28 +82,13 @@ class RegionMap:
 
 def parse_ploidy_x(text: str, source: Path, x_names: Sequence[str]) -> dict[str, tuple[Span, ...]]:
     """Male haploid spans of X from a bcftools ploidy file (``CHROM FROM TO SEX PLOIDY``)."""
-    spans: dict[str, list[Span]] = {}
-    for number, raw in enumerate(text.splitlines(), start=1):
-        if not raw.strip() or raw.lstrip().startswith("#"):
-            continue
-        cols = raw.split()
-        if len(cols) != 5:
-            raise InputError(f"ploidy line has {len(cols)} columns, 5 are needed", path=source,
-                             line=number, hint="columns: CHROM FROM TO SEX PLOIDY")
-        chrom, start, end, sex, ploidy = cols
-        if chrom == "*":
-            continue
-        try:
-            first, last, copies = int(start), int(end), int(ploidy)
-        except ValueError:
-            raise InputError("ploidy FROM, TO and PLOIDY must be integers", path=source,
-                             line=number, hint="columns: CHROM FROM TO SEX PLOIDY") from None
-        if chrom in x_names and sex == "M" and copies == 1:
-            spans.setdefault(chrom, []).append((first, last))
+    lines = parse_ploidy(text, source)
+    spans = {name: male_haploid_spans(lines, name) for name in x_names}
+    spans = {name: found for name, found in spans.items() if found}
     if not spans:
         raise InputError("the ploidy file gives no male haploid span on X", path=source,
                          hint="it must list chrX (or X) outside the PARs with sex M, ploidy 1")
-    return {chrom: tuple(sorted(s)) for chrom, s in spans.items()}
+    return spans
 
 
 def region_map(contigs: Contigs, header_lengths: Mapping[str, int],
