@@ -77,6 +77,17 @@ def _edges_of(item: Item) -> Iterator[Edge]:
                            None)
 
 
+@dataclass(frozen=True)
+class RiskChange:
+    """One risk dimension (severity or probability) of a hazard before and after its controls."""
+
+    dimension: str
+    before: str
+    after: str
+    before_rank: int
+    after_rank: int
+
+
 class TraceGraph:
     """Items, links, code, test markers and results, indexed for the checks."""
 
@@ -168,6 +179,17 @@ class TraceGraph:
         if self.policy is None:
             return None
         return self.policy.assess(hazard.residual.severity, hazard.residual.probability)
+
+    def risk_changes(self, hazard: Hazard) -> Iterator[RiskChange]:
+        """Each risk dimension of a hazard with its initial and residual value and their ranks."""
+        if self.policy is None:
+            return
+        for dimension, before, after, rank in (
+            ("severity", hazard.severity, hazard.residual.severity, self.policy.severity_rank),
+            ("probability", hazard.probability, hazard.residual.probability,
+             self.policy.probability_rank),
+        ):
+            yield RiskChange(dimension, before, after, rank(before), rank(after))
 
     def hazards(self) -> Iterator[tuple[ItemId, Hazard]]:
         for item_id in self.ids("HAZ"):

@@ -21,16 +21,10 @@ CHECK = CheckInfo("residual-above-initial", Severity.ERROR,
 
 
 def run(graph: TraceGraph) -> Iterator[Finding]:
-    policy = graph.policy
-    if policy is None:
-        return
     for haz_id, hazard in graph.hazards():
-        for dimension, before, after, rank in (
-            ("severity", hazard.severity, hazard.residual.severity, policy.severity_rank),
-            ("probability", hazard.probability, hazard.residual.probability,
-             policy.probability_rank),
-        ):
-            if rank(after) > rank(before):
-                yield CHECK.finding(haz_id, f"residual {dimension} '{after}' is above the "
-                                    f"initial '{before}'", "correct the estimate; record risks "
-                                    "added by controls in new_risks", graph.path_of(haz_id))
+        for change in graph.risk_changes(hazard):
+            if change.after_rank > change.before_rank:
+                yield CHECK.finding(haz_id, f"residual {change.dimension} '{change.after}' is "
+                                    f"above the initial '{change.before}'", "correct the "
+                                    "estimate; record risks added by controls in new_risks",
+                                    graph.path_of(haz_id))

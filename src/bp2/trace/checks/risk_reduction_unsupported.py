@@ -23,17 +23,11 @@ CHECK = CheckInfo("risk-reduction-unsupported", Severity.ERROR,
 
 
 def run(graph: TraceGraph) -> Iterator[Finding]:
-    policy = graph.policy
-    if policy is None:
-        return
     for haz_id, hazard in graph.hazards():
-        for dimension, before, after, rank in (
-            ("severity", hazard.severity, hazard.residual.severity, policy.severity_rank),
-            ("probability", hazard.probability, hazard.residual.probability,
-             policy.probability_rank),
-        ):
-            if rank(after) >= rank(before):
+        for change in graph.risk_changes(hazard):
+            if change.after_rank >= change.before_rank:
                 continue
+            dimension = change.dimension
             claiming = [c for c in hazard.controls if dimension in c.reduces]
             verified = [c for c in claiming if graph.has_passing_test(c.srs.id)]
             if verified:
@@ -43,6 +37,6 @@ def run(graph: TraceGraph) -> Iterator[Finding]:
                 detail = f"the controls that reduce it ({srs}) have no passing test"
             else:
                 detail = f"no control declares that it reduces {dimension}"
-            yield CHECK.finding(haz_id, f"{dimension} is reduced from '{before}' to '{after}' "
-                                f"but {detail}", "verify a control that reduces it, or restore "
-                                "the initial estimate", graph.path_of(haz_id))
+            yield CHECK.finding(haz_id, f"{dimension} is reduced from '{change.before}' to "
+                                f"'{change.after}' but {detail}", "verify a control that reduces "
+                                "it, or restore the initial estimate", graph.path_of(haz_id))
