@@ -6,7 +6,8 @@ cd "$(dirname "$0")/.."
 
 # snpeff (with its Java runtime): the second annotator the annotate stage's tests compare with
 APT_PACKAGES=(samtools bcftools tabix minimap2 poppler-utils plink2
-              libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core snpeff)
+              libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core snpeff
+              chromium)  # chromium: the release bundle's browser test (driven by Playwright)
 
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
