@@ -1,4 +1,5 @@
-"""``bp2 run`` and ``bp2 demo``: run a whole case with the local engine."""
+"""``bp2 run`` and ``bp2 demo``: run a whole case with the local engine (or, for ``bp2 run``,
+on Nextflow with ``--engine nextflow``)."""
 
 from __future__ import annotations
 
@@ -68,10 +69,36 @@ def register(app: typer.Typer) -> None:
         pipeline: PipelineOpt = None,
         quiet: Quiet = False,
         accept_qc_failure: AcceptQc = None,
+        engine: Annotated[
+            str, typer.Option("--engine", help="'local' (this machine) or 'nextflow'")
+        ] = "local",
+        profile: Annotated[
+            str,
+            typer.Option("--profile", help="Nextflow profile: standard, slurm, awsbatch, k8s, "
+                         "docker, singularity"),
+        ] = "standard",
+        nextflow_config: Annotated[
+            list[Path] | None,
+            typer.Option("--nextflow-config", help="site Nextflow config file (repeatable)"),
+        ] = None,
+        work_dir: Annotated[
+            str | None,
+            typer.Option("--work-dir", help="Nextflow work directory (s3://… for AWS Batch)"),
+        ] = None,
     ) -> None:
-        """Run the pipeline on a case (samplesheet + PED + reads) with the local engine."""
+        """Run the pipeline on a case (samplesheet + PED + reads) locally or on Nextflow."""
         from bp2.engine import api
 
+        nextflow = None
+        if engine == "nextflow":
+            from bp2.nextflow.launch import NextflowOptions
+
+            nextflow = NextflowOptions(profile=profile, configs=tuple(nextflow_config or ()),
+                                       work_dir=work_dir)
+        elif engine != "local":
+            from bp2.errors import UsageError
+
+            raise UsageError(f"unknown engine '{engine}'", hint="use --engine local or nextflow")
         record = api.run(
             samplesheet,
             pedigree,
@@ -84,6 +111,7 @@ def register(app: typer.Typer) -> None:
             pipeline_path=pipeline,
             progress=not quiet,
             accept_qc_failure=accept_qc_failure,
+            nextflow=nextflow,
         )
         _summary(record, outdir)
 

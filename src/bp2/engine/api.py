@@ -6,6 +6,7 @@ import json
 import secrets
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bp2.case import CaseInputs, check_case, read_pedigree, read_samplesheet
 from bp2.engine.local import STATE_DIR, RunMode, RunOptions, RunRecord, prepare_outdir, run_case
@@ -13,6 +14,9 @@ from bp2.engine.settings import DEMO_CASE_DIR, DEMO_DEPTH
 from bp2.errors import InputError, InputProblems, UsageError
 from bp2.pipeline import load_pipeline
 from bp2.resources import Resources, load_resources, reference_only
+
+if TYPE_CHECKING:
+    from bp2.nextflow.launch import NextflowOptions
 
 IMPLEMENTS = ("SRS-013", "SRS-020")
 
@@ -85,9 +89,18 @@ def run(
     pipeline_path: Path | None = None,
     progress: bool = True,
     accept_qc_failure: str | None = None,
+    nextflow: NextflowOptions | None = None,
 ) -> RunRecord:
-    """``bp2 run``: check the inputs, prepare ``outdir`` and run the pipeline on the case."""
+    """``bp2 run``: check the inputs, prepare ``outdir`` and run the pipeline on the case.
+
+    With ``nextflow`` options the case runs under Nextflow (imported only then), else locally.
+    """
     pipeline = load_pipeline(pipeline_path)
+    if nextflow is not None:
+        from bp2.nextflow.launch import check_options, find_runtime
+
+        check_options(nextflow)
+        find_runtime(nextflow.env)  # exit 4 before anything is written
     moved = prepare_outdir(outdir, mode)
     case = load_case(
         samplesheet,
@@ -104,6 +117,10 @@ def run(
         previous_run_moved_to=moved,
         accept_qc_failure=accept_qc_failure,
     )
+    if nextflow is not None:
+        from bp2.nextflow.launch import run_case_nextflow
+
+        return run_case_nextflow(case, pipeline, outdir, options, nextflow)
     return run_case(case, pipeline, outdir, options)
 
 
