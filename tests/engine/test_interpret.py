@@ -9,11 +9,15 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from bp2.engine.interpret import interpret_pipeline, parse_gene_field
 from bp2.errors import PipelineDefinitionError, UsageError
+from bp2.fileio import sha256_file
 from bp2.pipeline import load_pipeline
 from bp2.stages.registry import REGISTRY
+from tests.stages.annotate.helpers import slice_giab_vcf
+from tests.stages.annotate.snpeff_report import corrected_slice_gtf
 from tests.stages.report.helpers import page_count, pdf_text
 from tests.testdata import data_file
 
@@ -240,3 +244,142 @@ def test_pipeline_is_the_definitions_own_entries(tmp_path: Path) -> None:
     assert parse_gene_field("INFO/GENE") == parse_gene_field("GENE") == "GENE"
     with pytest.raises(UsageError):
         parse_gene_field("FORMAT/GT")
+
+
+# --- with a gene model: annotate runs, multi-allelic records split -------------------------------
+
+SLICE = "grch38_chr22_slice_nfcore/"
+STANDARD_CODE = dict(zip(
+    (a + b + c for a in "TCAG" for b in "TCAG" for c in "TCAG"),
+    "FFLLSSSSYY**CC*WLLLLPPPPHHQQRRRRIIIMTTTTNNKKSSRRVVVVAAAADDEEGGGG", strict=True))
+
+
+def _slice_case(tmp_path: Path, *, population_af: bool) -> tuple[Path, Path, Path]:
+    """GIAB HG001 on the chr22 slice as an affected singleton, with resources naming the
+    reference, the corrected slice GTF and (optionally) the slice's gnomAD records."""
+    directory = tmp_path / "case"
+    directory.mkdir()
+    vcf = slice_giab_vcf(directory / "giab.vcf")
+    gtf = corrected_slice_gtf(data_file(SLICE + "annotation/genome.gtf"),
+                              data_file(SLICE + "annotation/genome.gff3"), directory / "slice.gtf")
+
+    def ref(path: Path) -> dict[str, str]:
+        return {"path": str(path), "sha256": sha256_file(path)}
+
+    build = {"build": "GRCh38 chr22:16570000-16610000", "version": "nf-core test-datasets"}
+    resources: dict[str, object] = {
+        "reference": {**ref(data_file(SLICE + "reference/genome.fasta")), **build,
+                      "index": ref(data_file(SLICE + "reference/genome.fasta.fai"))},
+        "gene_model": {**ref(gtf), **build, "version": "Ensembl 103, moved +2,027 bp"},
+    }
+    if population_af:
+        resources["population_af"] = {
+            **ref(data_file(SLICE + "known_sites/gnomAD.r2.1.1.vcf.gz")), **build,
+            "version": "gnomAD r2.1.1 (slice subset)",
+            "index": ref(data_file(SLICE + "known_sites/gnomAD.r2.1.1.vcf.gz.tbi"))}
+    path = directory / "resources.yaml"
+    path.write_text(yaml.safe_dump(resources))
+    ped = directory / "hg001.ped"
+    ped.write_text("NA12878\tHG001\t0\t0\t2\t2\n")
+    return vcf, ped, path
+
+
+def _gene_model_pipeline(directory: Path) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    lines = ["pipeline: bp2-germline", "version: 0.1.0", "seed: 13485", "stages:"]
+    for stage_id in ("annotate", "panels", "tier", "report"):
+        lines += [f"  - id: {stage_id}", f"    version: {REGISTRY[stage_id].VERSION}"]
+    path = directory / "pipeline.yaml"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    lines = path.read_text().splitlines()
+    return [dict(zip(lines[0].split("\t"), line.split("\t"), strict=True)) for line in lines[1:]]
+
+
+@pytest.mark.needs_data
+@pytest.mark.verifies("SRS-282", "SRS-275", "SRS-280")
+def test_gene_model_run_splits_multiallelic_calls_and_tiers_each_alt(tmp_path: Path) -> None:
+    """With a gene model it annotates GIAB HG001's chr22 slice calls (three multi-allelic, two
+    2/1 calls), tiers every ALT with its own genotype, and gives exactly the Tier 3 record
+    worked out by hand below."""
+    vcf, ped, resources = _slice_case(tmp_path, population_af=False)
+    out = tmp_path / "out"
+    proc = subprocess.run(
+        [BP2, "interpret", "--vcf", str(vcf), "--pedigree", str(ped), "--resources",
+         str(resources), "--outdir", str(out), "--pipeline",
+         str(_gene_model_pipeline(tmp_path / "def")), "--quiet", "--accept-missing-frequencies"],
+        capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    annotate = json.loads((out / "annotate" / "annotate_summary.json").read_text())
+    assert (annotate["records"], annotate["multiallelic_records_split"],
+            annotate["records_written"]) == (81, 3, 84)
+    summary = json.loads((out / "tier" / "summary.json").read_text())
+    assert summary["records"]["vcf_records"] == 84  # tier reads the split records
+    assert summary["records"]["symbolic_alleles_skipped"] == 1  # 14660 G>* (the 1/2 call's *)
+    assert summary["annotation"]["consequence_key"] == "CSQ"
+
+    # Per-ALT genotypes: GIAB's 1/2 and 2/1 calls are heterozygous for each ALT (the other ALT
+    # becomes REF, as bcftools norm -m-any re-codes), so each ALT passes the dominant filters as
+    # a heterozygote and never the homozygous SimpleRecessive one.
+    segregation = _rows(out / "tier" / "segregation.tsv")
+    split = {("14660", "G", "C"): "HG001=0/1", ("26000", "AAAAT", "A"): "HG001=0/1",
+             ("26000", "AAAATAAAT", "A"): "HG001=1/0", ("29198", "AAT", "A"): "HG001=0/1",
+             ("29198", "AATAT", "A"): "HG001=1/0"}
+    for key, genotype in split.items():
+        rows = [r for r in segregation if (r["pos"], r["ref"], r["alt"]) == key]
+        assert {r["genotypes"] for r in rows} == {genotype}, key
+        assert "InheritedAutosomalDominant" in {r["segregation"] for r in rows}, key
+        assert "SimpleRecessive" not in {r["segregation"] for r in rows}, key
+
+    # The expected tiering, worked out by hand.  No panel, so only Tier 3: a HIGH or MODERATE
+    # consequence in a protein-coding gene, segregating (any filter), frequency tested (none
+    # annotated here: each counted as 0, --accept-missing-frequencies).  The slice's only
+    # protein-coding gene is CCT8L2 (minus strand, one coding exon, GTF CDS rows); GIAB calls
+    # inside its CDS are 21594 A>G and 22177 A>G, both 1/1 in HG001 (SimpleRecessive in an
+    # affected singleton).  22177 is the third base of a GCT (Ala) codon -> GCC, synonymous (LOW):
+    # not tiered.  21594 is worked out below from the FASTA and the GTF alone: the first base
+    # of a TGG (Trp) codon, G on the plus strand = C on the transcript, CGG (Arg): missense.  The
+    # multi-allelic calls lie in lncRNA/pseudogene genes (MODIFIER consequences): not tiered.
+    cds = [line.split("\t") for line in (tmp_path / "case" / "slice.gtf").read_text().splitlines()
+           if "\tCDS\t" in line and 'transcript_id "ENST00000359963"' in line]
+    assert len(cds) == 1 and cds[0][6] == "-"
+    cds_start, cds_end = int(cds[0][3]), int(cds[0][4])
+    c_position = cds_end - 21594 + 1  # minus strand: c.1 is the highest CDS base
+    codon_number, offset = (c_position - 1) // 3 + 1, (c_position - 1) % 3
+    assert cds_start <= 21594 and offset == 0
+    complement = str.maketrans("ACGT", "TGCA")
+    fasta = data_file(SLICE + "reference/genome.fasta").read_text().split("\n", 1)[1]
+    plus = fasta.replace("\n", "")[21594 - 3:21594]  # positions 21592..21594
+    codon = plus.translate(complement)[::-1]
+    alt_codon = "C" + codon[1:]  # ALT G on the plus strand is C on the transcript
+    assert (codon, STANDARD_CODE[codon], STANDARD_CODE[alt_codon]) == ("TGG", "W", "R")
+    tiered = _rows(out / "tier" / "tiers.tsv")
+    assert [(r["tier"], r["pos"], r["ref"], r["alt"], r["gene"]) for r in tiered] == [
+        ("TIER3", "21594", "A", "G", "CCT8L2")]
+    record = tiered[0]
+    assert record["consequence"] == "missense_variant" and record["impact"] == "MODERATE"
+    assert record["hgvsc"] == f"ENST00000359963.4:c.{c_position}T>C"
+    assert record["hgvsp"] == f"ENSP00000353048.3:p.Trp{codon_number}Arg"
+    assert (record["segregation"], record["genotypes"]) == ("SimpleRecessive", "HG001=1/1")
+    text = flat(pdf_text(out / "report" / "report.pdf"))
+    assert f"p.Trp{codon_number}Arg" in text and "No panel was applied" in text
+
+
+@pytest.mark.needs_data
+@pytest.mark.verifies("SRS-276")
+def test_gene_model_without_population_af_is_refused_before_any_work(tmp_path: Path) -> None:
+    """It refuses resources with a gene model but no population_af (exit 3, OUTDIR untouched)
+    unless --accept-missing-frequencies is given."""
+    vcf, ped, resources = _slice_case(tmp_path, population_af=False)
+    proc = subprocess.run(
+        [BP2, "interpret", "--vcf", str(vcf), "--pedigree", str(ped), "--resources",
+         str(resources), "--outdir", str(tmp_path / "out"), "--pipeline",
+         str(_gene_model_pipeline(tmp_path / "def")), "--quiet"],
+        capture_output=True, text=True, check=False)
+    assert proc.returncode == 3
+    assert "no population_af" in flat(proc.stderr) and "--accept-missing-frequencies" in flat(
+        proc.stderr)
+    assert not (tmp_path / "out").exists()

@@ -5,8 +5,10 @@ optional resources and optional PanelApp panels; there are no reads, so there is
 alignment, calling or QC.  The run uses the local engine with the pipeline definition's own
 entries (versions and parameters) for the stages it runs:
 
-* ``annotate`` — only when the resources name a gene model; it annotates the given VCF
-  (it must then hold one ALT per record, as annotate requires);
+* ``annotate`` — only when the resources name a gene model; it annotates the given VCF,
+  splitting each multi-allelic record into one biallelic record per ALT (genotypes re-coded per
+  ALT, alleles left-aligned: :mod:`bp2.stages.annotate.split`), so tier judges every ALT on its
+  own genotypes, consequences, frequencies and ClinVar keys;
 * otherwise the VCF must already carry consequences (VEP ``CSQ``, SnpEff ``ANN`` or bcftools
   ``BCSQ``), which tiering reads as they are, or ``gene_field`` names an INFO key of gene names
   (genes only: the consequence is unknown, so only the ClinVar route can tier; the report says
@@ -36,7 +38,7 @@ from bp2.pipeline import Pipeline, PipelineStage, load_pipeline
 from bp2.resources import Resources, load_resources
 from bp2.stages.tier.rules import load_rules, packaged_rules
 
-IMPLEMENTS = ("SRS-275", "SRS-276", "SRS-277", "SRS-278", "SRS-279")
+IMPLEMENTS = ("SRS-275", "SRS-276", "SRS-277", "SRS-278", "SRS-279", "SRS-282")
 
 INTERPRET_STAGES = ("annotate", "panels", "tier", "report")
 GENE_FIELD = re.compile(r"^(?:INFO/)?([A-Za-z_][0-9A-Za-z_.]*)$")
@@ -150,6 +152,15 @@ def load_vcf_case(vcf: Path, pedigree: Path, *, resources: Path | None,
     problems.extend(check_pedigree(ped))
     res: Resources | None = None if resources is None else load_resources(resources)
     annotate = res is not None and res.gene_model is not None
+    if annotate and res is not None and res.population_af is None and (
+            not accept_missing_frequencies):
+        problems.append(InputError(
+            "the resources name a gene model but no population_af, so the annotated VCF would "
+            "carry none of the population-frequency keys the tiering rules test",
+            path=resources, field="population_af",
+            hint="add 'population_af' (a gnomAD-style VCF with its index) to the resources, or "
+            "give --accept-missing-frequencies to tier with every frequency counted as 0 "
+            "(stated on the report as a limitation)"))
     if vcf.is_file():
         rules = load_rules(packaged_rules()).rules
         keys = tuple(t.key for t in rules.frequency_thresholds.value)

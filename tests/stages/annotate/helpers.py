@@ -9,6 +9,11 @@ from pathlib import Path
 from bp2.annotation import header_format_fields
 from bp2.demo import DemoCase
 from bp2.stages.annotate import AnnotateInputs
+from tests.testdata import data_file
+
+GIAB_SLICE = "grch38_chr22_slice_nfcore/truth/NA12878_GIAB.chr22.vcf.gz"
+SLICE_OFFSET = 16_569_999  # slice position = chr22 position - offset (data README)
+SLICE_LENGTH = 40_001
 
 
 def demo_inputs(case: DemoCase, vcf: Path | None = None) -> AnnotateInputs:
@@ -66,3 +71,22 @@ def one_letter(hgvsp: str) -> str:
     digits = "".join(c for c in rest if c.isdigit())
     alt = rest[len(digits):]
     return f"{three_to_one[ref]}{digits}{three_to_one.get(alt, alt)}"
+
+
+def slice_giab_vcf(out: Path) -> Path:
+    """GIAB v4.2.1 HG001 truth of the chr22 slice, every column kept, moved to slice coordinates
+    (POS − 16,569,999) with the slice's contig line: 81 records, three of them multi-allelic."""
+    lines = []
+    with gzip.open(data_file(GIAB_SLICE), "rt", encoding="utf-8") as handle:
+        for line in handle:
+            if line.startswith("##contig="):
+                if line.startswith("##contig=<ID=chr22,"):
+                    lines.append(f"##contig=<ID=chr22,length={SLICE_LENGTH}>\n")
+                continue
+            if not line.startswith("#"):
+                cols = line.split("\t")
+                cols[1] = str(int(cols[1]) - SLICE_OFFSET)
+                line = "\t".join(cols)
+            lines.append(line)
+    out.write_text("".join(lines), encoding="utf-8")
+    return out

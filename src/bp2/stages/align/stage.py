@@ -60,6 +60,7 @@ from pydantic import Field, model_validator
 from bp2.case import SAMPLE_ID
 from bp2.errors import InputError
 from bp2.fileio import write_json_atomic
+from bp2.reads import check_reads_kind
 from bp2.stages.align.fastq import open_fastq
 from bp2.stages.align.header import (
     Contig,
@@ -109,14 +110,7 @@ class AlignInputs(StageInputs):
 
     @model_validator(mode="after")
     def _one_kind_of_reads(self) -> AlignInputs:
-        fastq = self.fastq_1 is not None or self.fastq_2 is not None
-        bam = self.bam is not None or self.bam_index is not None
-        if fastq == bam:
-            raise ValueError("give either fastq_1 and fastq_2, or bam and bam_index")
-        if fastq and (self.fastq_1 is None or self.fastq_2 is None):
-            raise ValueError("paired reads need both fastq_1 and fastq_2")
-        if bam and (self.bam is None or self.bam_index is None):
-            raise ValueError("an aligned input needs both bam and bam_index")
+        check_reads_kind(self.fastq_1, self.fastq_2, self.bam, self.bam_index)
         return self
 
 
@@ -161,7 +155,7 @@ class AlignParams(StageParams):
 
 class AlignStage(Stage[AlignInputs, AlignOutputs, AlignParams]):
     ID: ClassVar[str] = "align"
-    VERSION: ClassVar[str] = "1.0.0"
+    VERSION: ClassVar[str] = "1.1.0"
     IMPLEMENTS: ClassVar[tuple[str, ...]] = (
         "SRS-120", "SRS-121", "SRS-122", "SRS-123", "SRS-124", "SRS-125", "SRS-126", "SRS-127",
         "SRS-128", "SRS-129", "SRS-130", "SRS-131", "SRS-132", "SRS-133", "SRS-134",

@@ -1,6 +1,6 @@
 """``annotate``: per-transcript consequences, HGVS, population frequencies and ClinVar.
 
-**Inputs.**  The called VCF (one ALT per record, as the ``call`` stage writes it), the reference
+**Inputs.**  The called VCF (sorted; multi-allelic records allowed), the reference
 FASTA with its ``.fai`` (and ``.gzi`` when bgzipped), the gene model (GTF or GFF3, Ensembl or
 GENCODE), and optionally a gnomAD-style population-frequency VCF and the ClinVar VCF, each with
 its tabix index.  Every file is named in the inputs; indexes are passed to htslib explicitly.
@@ -8,14 +8,18 @@ its tabix index.  Every file is named in the inputs; indexes are passed to htsli
 **What it does.**  Checks first (each refusal names the files): the VCF's contigs and REF bases
 belong to the reference; the gene model and resources use the reference's contig names; genes
 lie inside their contigs; and the gene model's complete coding transcripts translate as open
-reading frames on this reference (:mod:`.checks`).  Then, for every allele, every transcript
+reading frames on this reference (:mod:`.checks`).  Each multi-allelic record is split into
+biallelic records, genotypes re-coded per ALT and each allele left-aligned, as ``bcftools norm
+-m-any -f`` does (:mod:`.split`, which says why split rather than annotate per ALT in place).
+Then, for every allele, every transcript
 within ``flank`` bases (or only each gene's canonical transcript) gets its Sequence Ontology
 consequences with impact class (:mod:`.consequences`, VEP's rules), HGVSc and HGVSp
 (:mod:`.hgvs`), exon/intron numbers and VEP's positional fields; the allele's population
 frequencies (overall and per population) and ClinVar significance and review status are looked
 up **by normalised allele**, never by position alone (:mod:`.lookup`).
 
-**Outputs.**  ``annotated.vcf.gz`` (+ ``.tbi``): the input records unchanged except INFO, which
+**Outputs.**  ``annotated.vcf.gz`` (+ ``.tbi``): the input records (multi-allelic ones split,
+carrying ``OLD_MULTIALLELIC``) unchanged except INFO, which
 gains ``CSQ`` (VEP's format, ``Format:`` list in the header), ``gnomAD_AF``/``gnomAD_AF_<pop>``,
 ``CLNSIG``, ``CLNREVSTAT`` and ``CLNVID`` (keys of :mod:`bp2.annotation`);
 ``consequences.tsv``: one row per allele and transcript; ``annotate_summary.json``: counts,
@@ -55,6 +59,15 @@ from bp2.stages.annotate.checks import (
 )
 from bp2.stages.annotate.consequences import SpliceDefinition
 from bp2.stages.annotate.lookup import TabixTable, clinvar_keys, population_keys
+from bp2.stages.annotate.split import (
+    SPLIT_FROM_HEADER,
+    SPLIT_FROM_KEY,
+    SPLIT_WINDOW,
+    SplitError,
+    SplitRecord,
+    field_numbers,
+    split_records,
+)
 from bp2.stages.annotate.transcripts import TranscriptModel, build_sequence, transcript_models
 from bp2.stages.annotate.vcfio import (
     CLINVAR_ID_KEY,
@@ -90,7 +103,8 @@ TSV_COLUMNS = ("CHROM", "POS", "REF", "ALT", *CSQ_FIELDS, "gnomAD_AF", CLINVAR_S
 class AnnotateInputs(StageInputs):
     """The called VCF, the reference with its indexes, the gene model and optional resources."""
 
-    vcf: Path = Field(description="called VCF (plain or bgzip), one ALT per record, sorted")
+    vcf: Path = Field(description="called VCF (plain or bgzip), sorted; multi-allelic "
+                      "records are split")
     reference: Path
     reference_index: Path = Field(description="the reference's .fai")
     reference_gzi: Path | None = Field(None, description=".gzi, for a bgzipped reference")
@@ -131,6 +145,10 @@ class AnnotateParams(StageParams):
     transcripts: Literal["all", "canonical"] = Field(
         "all", description="report every transcript (the canonical one flagged) or only each "
         "gene's canonical transcript")
+    split_window: int = Field(
+        SPLIT_WINDOW, ge=0, le=1_000_000, description="bases a record is held to re-sort the "
+        "biallelic records split from a multi-allelic one (bcftools norm --site-win); a split "
+        "allele is never left-aligned before a record already written")
     max_invalid_cds_fraction: float = Field(
         0.1, ge=0.0, le=1.0, description="refuse a gene model when more of its complete coding "
         "transcripts than this fraction are not open reading frames on the reference")
@@ -178,7 +196,12 @@ class FastaSource:
 
 @dataclass
 class _Tally:
-    records: int = 0
+    records: int = 0  # input records (counted as read)
+    multiallelic: int = 0  # input records with several ALTs, split
+    split: int = 0  # records written for them
+    moved: int = 0  # split records whose position or alleles normalisation changed
+    limited: int = 0  # split records whose left alignment stopped at the last record written
+    written: int = 0  # output records
     alleles: int = 0
     skipped: int = 0  # symbolic, '*' or REF-only alleles
     entries: int = 0
@@ -187,16 +210,26 @@ class _Tally:
     clinvar_matched: int = 0
     clinvar_multiple: int = 0
 
+    def count(self, piece: SplitRecord) -> None:
+        """Count one record written (and, for a split one, its split)."""
+        self.written += 1
+        if piece.split:
+            self.multiallelic += piece.alt_index == 1
+            self.split += 1
+            self.moved += piece.moved
+            self.limited += piece.limited
+
 
 _SEVERITY = {term: index for index, term in enumerate(SO_TERMS)}
 
 
 class AnnotateStage(Stage[AnnotateInputs, AnnotateOutputs, AnnotateParams]):
     ID: ClassVar[str] = "annotate"
-    VERSION: ClassVar[str] = "1.0.0"
+    VERSION: ClassVar[str] = "1.1.0"
     IMPLEMENTS: ClassVar[tuple[str, ...]] = (
         "SRS-200", "SRS-201", "SRS-202", "SRS-203", "SRS-204", "SRS-205", "SRS-206", "SRS-207",
-        "SRS-208", "SRS-209", "SRS-210", "SRS-211", "SRS-212", "SRS-213",
+        "SRS-208", "SRS-209", "SRS-210", "SRS-211", "SRS-212", "SRS-213", "SRS-280",
+        "SRS-281",
     )
     TOOLS: ClassVar[tuple[str, ...]] = ("pysam", "htslib")
     SCOPE: ClassVar[Scope] = Scope.CASE
@@ -226,7 +259,7 @@ class AnnotateStage(Stage[AnnotateInputs, AnnotateOutputs, AnnotateParams]):
                                   "clinvar", source, inputs.reference)
             tables = [t for t in (population, clinvar) if t is not None]
             annotator = Annotator(models, source, flank=params.flank, splice=params.splice())
-            return self._annotate(inputs, ctx, source, annotator, population, clinvar,
+            return self._annotate(inputs, params, ctx, source, annotator, population, clinvar,
                                   model_summary)
         finally:
             for table in tables:
@@ -308,8 +341,8 @@ class AnnotateStage(Stage[AnnotateInputs, AnnotateOutputs, AnnotateParams]):
 
     # --- annotation ---------------------------------------------------------------------------
 
-    def _annotate(self, inputs: AnnotateInputs, ctx: StageContext, source: FastaSource,
-                  annotator: Annotator, population: TabixTable | None,
+    def _annotate(self, inputs: AnnotateInputs, params: AnnotateParams, ctx: StageContext,
+                  source: FastaSource, annotator: Annotator, population: TabixTable | None,
                   clinvar: TabixTable | None, model_summary: dict[str, Any]) -> AnnotateOutputs:
         lines = read_lines(inputs.vcf)
         header_lines: list[str] = []
@@ -324,11 +357,14 @@ class AnnotateStage(Stage[AnnotateInputs, AnnotateOutputs, AnnotateParams]):
                              hint="give a VCF with a complete header")
         header = parse_header(header_lines, inputs.vcf)
         self._check_contigs(header, source, inputs)
+        numbers = field_numbers(header.meta)
         extra = new_header_lines(
             version=self.VERSION, csq_fields=CSQ_FIELDS, gene_model=inputs.gene_model_version,
             population_keys=list(population.keys) if population is not None else [],
             population_version=None if population is None else inputs.population_af_version,
             clinvar_version=None if clinvar is None else inputs.clinvar_version)
+        if SPLIT_FROM_KEY not in numbers.info:
+            extra.append(SPLIT_FROM_HEADER)
         tally = _Tally()
         vcf_path, tbi_path = ctx.path(VCF_NAME), ctx.path(VCF_NAME + ".tbi")
         tsv_path = ctx.path(TSV_NAME)
@@ -337,20 +373,30 @@ class AnnotateStage(Stage[AnnotateInputs, AnnotateOutputs, AnnotateParams]):
 
             def body() -> Iterator[str]:
                 yield render_header(header, extra)
-                line_number = number
-                for text in lines:
-                    line_number += 1
-                    if not text:
-                        continue
-                    record = parse_record(text, line_number, inputs.vcf)
-                    yield self._record(record, inputs, source, annotator, population, clinvar,
-                                       tally, table) + "\n"
+                records = ((r.cols, r.line) for r in self._input_records(
+                    lines, number, inputs, source, tally))
+                try:
+                    for piece in split_records(records, numbers, source, params.split_window):
+                        tally.count(piece)
+                        yield self._record(Record(piece.cols, piece.line), source, annotator,
+                                           population, clinvar, tally, table) + "\n"
+                except SplitError as exc:
+                    raise InputError(
+                        f"cannot split the multi-allelic record {exc}", path=inputs.vcf,
+                        line=exc.line, field="vcf",
+                        hint="each Number=A, R or G value needs one entry per ALT, allele or "
+                        "genotype (as the header declares); correct the record or its header"
+                    ) from None
 
             write_bgzf_indexed(vcf_path, tbi_path, body())
         summary_path = ctx.path(SUMMARY_NAME)
         write_json_atomic(summary_path, {
             "stage": self.ID, "version": self.VERSION,
-            "records": tally.records, "alleles_annotated": tally.alleles,
+            "records": tally.records, "multiallelic_records_split": tally.multiallelic,
+            "records_written": tally.written, "split_records": tally.split,
+            "split_records_normalised": tally.moved,
+            "split_records_alignment_limited": tally.limited,
+            "alleles_annotated": tally.alleles,
             "alleles_skipped": tally.skipped, "transcript_entries": tally.entries,
             "most_severe_consequence": dict(sorted(tally.most_severe.items(),
                                                    key=lambda kv: _SEVERITY.get(kv[0], 99))),
@@ -368,32 +414,40 @@ class AnnotateStage(Stage[AnnotateInputs, AnnotateOutputs, AnnotateParams]):
                                summary=summary_path)
 
     @staticmethod
-    def _record(record: Record, inputs: AnnotateInputs, source: FastaSource,
-                annotator: Annotator, population: TabixTable | None, clinvar: TabixTable | None,
-                tally: _Tally, table: TextIO) -> str:
-        tally.records += 1
+    def _input_records(lines: Iterator[str], number: int, inputs: AnnotateInputs,
+                       source: FastaSource, tally: _Tally) -> Iterator[Record]:
+        """The VCF's records after the header, each checked: sorted, contig and REF on the
+        reference."""
+        done: set[str] = set()
+        contig, last = "", 0
+        for text in lines:
+            number += 1
+            if not text:
+                continue
+            record = parse_record(text, number, inputs.vcf)
+            if record.contig != contig:
+                if record.contig in done:
+                    raise InputError(
+                        f"the VCF's records of {record.contig} are not together: they resume "
+                        f"at line {number} after records of {contig}", path=inputs.vcf,
+                        line=number, field="vcf", hint="sort the VCF (bcftools sort)")
+                done.add(contig)
+                contig, last = record.contig, 0
+            if record.pos < last:
+                raise InputError(
+                    f"the VCF is not sorted: {contig}:{record.pos} comes after {contig}:{last}",
+                    path=inputs.vcf, line=number, field="vcf", hint="sort the VCF (bcftools sort)")
+            last = record.pos
+            _check_reference(record, inputs, source)
+            tally.records += 1
+            yield record
+
+    @staticmethod
+    def _record(record: Record, source: FastaSource, annotator: Annotator,
+                population: TabixTable | None, clinvar: TabixTable | None, tally: _Tally,
+                table: TextIO) -> str:
         contig, pos, ref = record.contig, record.pos, record.ref.upper()
-        if contig not in source.lengths:
-            raise InputError(f"VCF contig '{contig}' is not in the reference "
-                             f"{inputs.reference.name}", path=inputs.vcf, line=record.line,
-                             field="vcf", hint="annotate with the reference the variants were "
-                             "called on")
-        alts = record.alts
-        if len(alts) > 1:
-            raise InputError(
-                f"record {contig}:{pos} has {len(alts)} ALT alleles; annotate needs one ALT per "
-                "record", path=inputs.vcf, line=record.line, field="vcf",
-                hint="split multi-allelic records first (bcftools norm -m -both), as the call "
-                "stage does")
-        actual = source.fetch(contig, pos, pos + len(ref) - 1)
-        if not set(ref) <= set("ACGTN") or (actual != ref and not _n_match(ref, actual)):
-            raise InputError(
-                f"REF {ref} at {contig}:{pos} does not match the reference "
-                f"{inputs.reference.name} ({actual or 'past the contig end'})",
-                path=inputs.vcf, line=record.line, field="vcf",
-                hint="the VCF was called on another reference or build; annotate with the "
-                "reference it was called on")
-        alt = alts[0].upper()
+        alt = record.alts[0].upper()
         if alt in (".", "*") or alt.startswith("<") or "[" in alt or "]" in alt:
             tally.skipped += 1
             return with_info(record, [])
@@ -471,6 +525,24 @@ class AnnotateStage(Stage[AnnotateInputs, AnnotateOutputs, AnnotateParams]):
                            else clinvar.index.path),
             clinvar_version="unrecorded" if clinvar is None else clinvar.version,
         )
+
+
+def _check_reference(record: Record, inputs: AnnotateInputs, source: FastaSource) -> None:
+    """The record's contig is in the reference and its REF equals the reference there."""
+    contig, pos, ref = record.contig, record.pos, record.ref.upper()
+    if contig not in source.lengths:
+        raise InputError(f"VCF contig '{contig}' is not in the reference "
+                         f"{inputs.reference.name}", path=inputs.vcf, line=record.line,
+                         field="vcf", hint="annotate with the reference the variants were "
+                         "called on")
+    actual = source.fetch(contig, pos, pos + len(ref) - 1)
+    if not set(ref) <= set("ACGTN") or (actual != ref and not _n_match(ref, actual)):
+        raise InputError(
+            f"REF {ref} at {contig}:{pos} does not match the reference "
+            f"{inputs.reference.name} ({actual or 'past the contig end'})",
+            path=inputs.vcf, line=record.line, field="vcf",
+            hint="the VCF was called on another reference or build; annotate with the "
+            "reference it was called on")
 
 
 def _n_match(ref: str, actual: str) -> bool:

@@ -7,6 +7,7 @@ from pathlib import Path
 from pydantic import Field, model_validator
 
 from bp2.case import SAMPLE_ID
+from bp2.reads import check_reads_kind
 from bp2.stages.base import StageInputs, StageModel, StageOutputs, StageParams
 
 
@@ -21,14 +22,7 @@ class SampleReads(StageModel):
 
     @model_validator(mode="after")
     def _one_kind_of_reads(self) -> SampleReads:
-        fastq = self.fastq_1 is not None or self.fastq_2 is not None
-        bam = self.bam is not None or self.bam_index is not None
-        if fastq == bam:
-            raise ValueError("give either fastq_1 and fastq_2, or bam and bam_index")
-        if fastq and (self.fastq_1 is None or self.fastq_2 is None):
-            raise ValueError("paired reads need both fastq_1 and fastq_2")
-        if bam and (self.bam is None or self.bam_index is None):
-            raise ValueError("an aligned input needs both bam and bam_index")
+        check_reads_kind(self.fastq_1, self.fastq_2, self.bam, self.bam_index)
         return self
 
     @property

@@ -115,7 +115,7 @@ def md5_file(path: Path) -> str:
 
 class IntakeStage(Stage[IntakeInputs, IntakeOutputs, IntakeParams]):
     ID: ClassVar[str] = "intake"
-    VERSION: ClassVar[str] = "1.0.0"
+    VERSION: ClassVar[str] = "1.0.1"
     IMPLEMENTS: ClassVar[tuple[str, ...]] = (
         "SRS-100", "SRS-101", "SRS-102", "SRS-103", "SRS-104", "SRS-105", "SRS-106", "SRS-107",
         "SRS-108", "SRS-109", "SRS-110", "SRS-111", "SRS-112", "SRS-113",
