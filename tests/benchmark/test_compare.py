@@ -8,8 +8,6 @@ from bp2.benchmark.compare import (
     Allele,
     Regions,
     VariantRecord,
-    Zygosity,
-    calls_of,
     compare,
     compare_files,
     normalise,
@@ -58,9 +56,8 @@ def test_split_multiallelic_matches_a_1_2_truth() -> None:
     query = [VariantRecord("c", 5, "ACA", ("A",), (1, 0)),
              VariantRecord("c", 5, "A", ("ACA",), (0, 1))]
     result = compare(truth, query, EVERYWHERE, fetch)
-    assert (result.indel.tp, result.indel.fp, result.indel.fn) == (2, 0, 0)
-    kinds = {c.zygosity for r in query for c in calls_of(r, fetch)}
-    assert kinds == {Zygosity.HET}
+    # the 1/2 truth record is one (hetalt) unit, as hap.py counts it; both split records are TP
+    assert (result.indel.tp, result.indel.fp, result.indel.fn) == (1, 0, 0)
 
 
 @pytest.mark.verifies("SRS-155")

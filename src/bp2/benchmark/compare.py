@@ -1,37 +1,32 @@
-"""Compare called small variants with a truth set: normalised allele + genotype match.
+"""Benchmark records and file edges: VCF/BED reading, regions, and the counts-only view.
 
-The engine is a pure function over records (:func:`compare`); reading VCF and BED files is a thin
-edge (:func:`read_vcf`, :func:`read_bed`, :func:`compare_files`).  A later version grows it into a
-GA4GH-style benchmarking engine; until then the rules are deliberately simple and stated here:
-
-* Each record is split into its ALT alleles; an allele counts for a sample only when the
-  sample's genotype carries it.  Records whose FILTER is neither ``PASS`` nor missing, symbolic
-  alleles (``<DEL>``), spanning deletions (``*``) and missing genotypes are ignored.
-* Every allele is normalised: common trailing then leading bases are trimmed (parsimony) and,
-  when a reference sequence is given, indels are left-aligned (Tan et al. 2015, the algorithm of
-  ``vt normalize`` and ``bcftools norm``).
-* A call is the normalised allele plus its zygosity: ``hom`` when every called allele of the
-  sample is this ALT (``1/1``, or ``1`` when haploid), ``het`` otherwise (``0/1``, ``1/2``).
-  A truth call matched by an identical query call is a true positive; an unmatched truth call is
-  a false negative and an unmatched query call a false positive (so a genotype error counts as
-  one FN and one FP, as in hap.py).
-* Only calls whose normalised span lies wholly inside one confident interval are counted.
-* ``SNV`` = one base replaced by one base; every other allele (insertion, deletion, MNP,
-  complex) counts as ``INDEL``.
+The benchmarking engine itself lives in :mod:`bp2.benchmark.engine` (units, exact and
+haplotype-aware matching, decisions) and :mod:`bp2.benchmark.api` (rows and output files); this
+module reads VCF and BED files into :class:`VariantRecord` and :class:`Regions`, and keeps the
+first API (:func:`compare`, :func:`compare_files` returning TP/FP/FN per class) as a thin view of
+that one engine.  Matching rules: see :mod:`bp2.benchmark.engine`.  Counted here as hap.py's PASS
+rows: a truth unit counts when it overlaps a confident interval; ``SNV`` = one base replaced by
+one base (MNPs are decomposed into SNVs); every other unit counts as ``INDEL``.
 """
 
 from __future__ import annotations
 
 import bisect
+import gzip
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pysam
 
+from bp2.benchmark.normalise import left_align, trim
 from bp2.errors import InputError
+
+if TYPE_CHECKING:
+    from bp2.benchmark.engine import Unit
 
 IMPLEMENTS = ("SRS-155",)
 
@@ -124,6 +119,15 @@ class Regions:
         index = bisect.bisect_right(spans, (start, float("inf"))) - 1
         return index >= 0 and spans[index][0] <= start and end <= spans[index][1]
 
+    def overlaps(self, chrom: str, start: int, end: int) -> bool:
+        """Whether [start, end) shares a base with an interval (a point: lies inside one)."""
+        spans = self.intervals.get(chrom, ())
+        index = bisect.bisect_right(spans, (start, float("inf"))) - 1
+        if index >= 0 and (spans[index][1] > start or (start == end
+                                                       and spans[index][1] >= start)):
+            return True
+        return index + 1 < len(spans) and spans[index + 1][0] < end
+
     def intersect(self, other: Regions) -> Regions:
         items: list[tuple[str, int, int]] = []
         for chrom, spans in self.intervals.items():
@@ -191,50 +195,8 @@ def normalise(chrom: str, pos: int, ref: str, alt: str, fetch: Fetch | None = No
     """Trim an allele to its parsimonious form and, given ``fetch``, left-align it."""
     ref, alt = ref.upper(), alt.upper()
     if fetch is not None:
-        changed = True
-        while changed:
-            changed = False
-            if ref and alt and ref[-1] == alt[-1]:
-                ref, alt, changed = ref[:-1], alt[:-1], True
-            if (not ref or not alt) and pos > 1:
-                base = fetch(chrom, pos - 2, pos - 1).upper()
-                if len(base) != 1:
-                    raise ValueError(f"reference has no base at {chrom}:{pos - 1}")
-                ref, alt, pos, changed = base + ref, base + alt, pos - 1, True
-    else:
-        while len(ref) > 1 and len(alt) > 1 and ref[-1] == alt[-1]:
-            ref, alt = ref[:-1], alt[:-1]
-    while len(ref) > 1 and len(alt) > 1 and ref[0] == alt[0]:
-        ref, alt, pos = ref[1:], alt[1:], pos + 1
-    return Allele(chrom, pos, ref, alt)
-
-
-def _usable(alt: str) -> bool:
-    return bool(alt) and alt != "*" and not alt.startswith("<") and "[" not in alt \
-        and "]" not in alt
-
-
-def calls_of(record: VariantRecord, fetch: Fetch | None = None) -> Iterator[Call]:
-    """The normalised calls a record's genotype carries (none for a filtered record)."""
-    if not record.passing:
-        return
-    called = [a for a in record.genotype if a is not None]
-    if not called:
-        return
-    for index in sorted({a for a in called if a > 0}):
-        if index > len(record.alts):
-            raise ValueError(f"genotype allele {index} beyond the ALT alleles at "
-                             f"{record.chrom}:{record.pos}")
-        alt = record.alts[index - 1]
-        if not _usable(alt) or alt.upper() == record.ref.upper():
-            continue
-        zygosity = Zygosity.HOM if all(a == index for a in called) else Zygosity.HET
-        yield Call(normalise(record.chrom, record.pos, record.ref, alt, fetch), zygosity)
-
-
-def _in_regions(call: Call, regions: Regions) -> bool:
-    allele = call.allele
-    return regions.contains(allele.chrom, allele.pos - 1, allele.end)
+        return Allele(chrom, *left_align(chrom, pos, ref, alt, fetch))
+    return Allele(chrom, *trim(pos, ref, alt))
 
 
 def compare(
@@ -243,26 +205,45 @@ def compare(
     regions: Regions,
     fetch: Fetch | None = None,
 ) -> Comparison:
-    """Match query calls against truth calls inside ``regions`` (see the module docstring)."""
-    truth_calls = Counter(c for r in truth for c in calls_of(r, fetch) if _in_regions(c, regions))
-    query_calls = Counter(c for r in query for c in calls_of(r, fetch) if _in_regions(c, regions))
+    """Benchmark PASS query records against the truth inside ``regions`` (counts per class).
+
+    A thin view of the benchmarking engine (:mod:`bp2.benchmark.engine`) for callers that need
+    only TP/FP/FN: ``tp`` counts truth units, ``fp`` query units (hap.py's PASS rows).
+    """
+    from bp2.benchmark.api import compare_units, query_verdict, truth_verdict
+
+    t_units, q_units = compare_units(list(truth), list(query), fetch, pass_only=True)
     tp: Counter[VariantClass] = Counter()
     fp: Counter[VariantClass] = Counter()
     fn: Counter[VariantClass] = Counter()
-    for call, n in truth_calls.items():
-        hit = min(n, query_calls.get(call, 0))
-        tp[call.allele.kind] += hit
-        fn[call.allele.kind] += n - hit
-    for call, n in query_calls.items():
-        fp[call.allele.kind] += n - min(n, truth_calls.get(call, 0))
-    missing = truth_calls - query_calls
-    extra = query_calls - truth_calls
+    missing: list[Call] = []
+    extra: list[Call] = []
+    for u in t_units:
+        verdict = truth_verdict(u, regions)
+        kind = VariantClass.SNV if u.kind == "SNP" else VariantClass.INDEL
+        if verdict == "TP":
+            tp[kind] += 1
+        elif verdict == "FN":
+            fn[kind] += 1
+            missing.extend(_calls(u))
+    for u in q_units:
+        if query_verdict(u, regions) == "FP":
+            kind = VariantClass.SNV if u.kind == "SNP" else VariantClass.INDEL
+            fp[kind] += 1
+            extra.extend(_calls(u))
     return Comparison(
         snv=Counts(tp[VariantClass.SNV], fp[VariantClass.SNV], fn[VariantClass.SNV]),
         indel=Counts(tp[VariantClass.INDEL], fp[VariantClass.INDEL], fn[VariantClass.INDEL]),
-        false_positives=tuple(sorted(extra.elements())),
-        false_negatives=tuple(sorted(missing.elements())),
+        false_positives=tuple(sorted(extra)),
+        false_negatives=tuple(sorted(missing)),
     )
+
+
+def _calls(unit: Unit) -> list[Call]:
+    called = [a for a in unit.gt if a > 0]
+    return [Call(Allele(unit.chrom, unit.pos, unit.ref, unit.alts[a - 1]),
+                 Zygosity.HOM if all(x == a for x in unit.gt) else Zygosity.HET)
+            for a in sorted(set(called))]
 
 
 # --- file edges -------------------------------------------------------------------------------
@@ -291,8 +272,17 @@ def parse_bed(lines: Iterable[str], source: Path | str = "<bed>") -> Regions:
 def read_bed(path: Path) -> Regions:
     if not path.is_file():
         raise InputError.missing_file(path, "BED file")
-    with path.open(encoding="utf-8") as handle:
-        return parse_bed(handle, path)
+    with path.open("rb") as probe:
+        gzipped = probe.read(2) == b"\x1f\x8b"
+    try:
+        if gzipped:
+            with gzip.open(path, "rt", encoding="utf-8") as handle:
+                return parse_bed(handle, path)
+        with path.open(encoding="utf-8") as handle:
+            return parse_bed(handle, path)
+    except (OSError, UnicodeDecodeError, EOFError) as exc:
+        raise InputError(f"cannot read the BED file: {exc}", path=path,
+                         hint="give a plain or (b)gzipped BED text file") from None
 
 
 def read_vcf(path: Path, sample: str | None = None, regions: Regions | None = None,
@@ -306,12 +296,18 @@ def read_vcf(path: Path, sample: str | None = None, regions: Regions | None = No
         raise InputError.missing_file(path, "VCF")
     quiet = pysam.set_verbosity(0)  # htslib would report the index it is not asked to use
     try:
+        return _read_vcf(path, sample, regions, index)
+    finally:
+        pysam.set_verbosity(quiet)
+
+
+def _read_vcf(path: Path, sample: str | None, regions: Regions | None,
+              index: Path | None) -> list[VariantRecord]:
+    try:
         vcf = pysam.VariantFile(str(path), index_filename=None if index is None else str(index))
     except (OSError, ValueError) as exc:
         raise InputError(f"cannot read the VCF: {exc}", path=path,
                          hint="give a VCF or bgzipped VCF (and its own index)") from None
-    finally:
-        pysam.set_verbosity(quiet)
     with vcf:
         samples = list(vcf.header.samples)
         if not samples:
