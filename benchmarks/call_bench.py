@@ -19,9 +19,11 @@ probes (about 1 s here, a fixed cost) — the machine's load average around the 
 resident memory of each run (sum over its whole process tree, sampled every 20 ms from /proc,
 and of its largest process), the tool versions, and the recall/precision (``bp2.benchmark.
 compare``) of the stage, of the command line and of the **bare chain**
-(``bcftools mpileup -f ref | bcftools call -mv``, bcftools defaults) against the dataset's truth.
-Dataset 11 has reads only as FASTQ: the script aligns them with Debian's ``minimap2 -ax sr`` and
-``samtools sort``.  Dataset 2 is the CEPH trio called jointly, scored on the child HG001 within
+(``bcftools mpileup -f ref | bcftools call -mv``, bcftools defaults; from
+:mod:`bp2.validation.bare_chain`, the validation protocols' comparator) against the dataset's
+truth.  Dataset 11 has reads only as FASTQ: the script aligns them with Debian's
+``minimap2 -ax sr`` and ``samtools sort`` (:func:`bp2.validation.bare_chain.align`).  Dataset 2 is
+the CEPH trio called jointly, scored on the child HG001 within
 20:10,000,000-10,010,000.  Results go to ``benchmarks/results/call.json``.
 """
 
@@ -48,6 +50,7 @@ from bp2.stages.call import commands, ploidy  # noqa: E402
 from bp2.stages.call.chunks import parse_fai  # noqa: E402
 from bp2.stages.call.params import CallParams  # noqa: E402
 from bp2.tools import tool_versions  # noqa: E402
+from bp2.validation import bare_chain  # noqa: E402
 
 DATA = Path(os.environ.get("BP2_TEST_DATA", REPO.parent / "shared" / "data"))
 HG19 = "grch37_chr20_NA12878_deepvariant/reference/ucsc.hg19.chr20.unittest.fasta.gz"
@@ -131,14 +134,6 @@ def _tree_rss(session: int) -> int:
     return total
 
 
-def align(r1: Path, r2: Path, reference: Path, out: Path, sample: str, threads: int) -> None:
-    group = f"'@RG\\tID:{sample}\\tSM:{sample}'"
-    script = (f"set -euo pipefail; minimap2 -ax sr -t {threads} -R {group}"
-              f" {reference} {r1} {r2} 2>/dev/null | samtools sort -@ {threads} --no-PG -o {out}"
-              f" - 2>/dev/null && samtools index {out}")
-    subprocess.run(["bash", "-c", script], check=True)
-
-
 def cli_script(params: CallParams, ref: Path, bams: list[tuple[str, Path]], ploidy_file: Path,
                sexes: Path, read_groups: Path, out: Path) -> str:
     """The stage's calling chain as one command-line stream over the whole reference."""
@@ -179,7 +174,7 @@ def run_dataset(name: str, spec: dict[str, Any], work: Path, threads: int, repea
         if bam is None:
             path = work / f"{sample}.bam"
             r1, r2 = (DATA / f for f in spec["fastq"])
-            align(r1, r2, ref, path, sample, threads)
+            bare_chain.align(r1, r2, ref, path, sample, threads)
             samples.append((sample, sex, path))
         else:
             samples.append((sample, sex, DATA / bam))
@@ -218,8 +213,7 @@ def run_dataset(name: str, spec: dict[str, Any], work: Path, threads: int, repea
     bare = work / "bare.vcf.gz"
     bare_sample = spec["scored"]
     bare_bam = next(b for s, _, b in samples if s == bare_sample)
-    subprocess.run(["bash", "-c", f"set -euo pipefail; bcftools mpileup -f {ref} {bare_bam} "
-                    f"2>/dev/null | bcftools call -mv -Oz -o {bare} 2>/dev/null"], check=True)
+    bare_chain.call(ref, [bare_bam], bare)
     stage_wall = statistics.median(r[0] for r in stage_runs)
     cli_wall = statistics.median(r[0] for r in cli_runs)
     return {

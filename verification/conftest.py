@@ -18,6 +18,7 @@ import pytest
 from pytest_bdd import given, parsers, then, when
 from tests.trace.factory import Project, make_project, passing
 
+from verification.benchmark_steps import *  # noqa: F403 - steps of benchmark.feature
 from verification.evidence_steps import *  # noqa: F403 - step fixtures of evidence.feature
 
 

@@ -14,9 +14,14 @@ import typer
 
 from bp2 import __version__
 from bp2.cli.common import console_err, report_error
+from bp2.cli.benchmark import register as register_benchmark
+from bp2.cli.evidence import register as register_evidence
 from bp2.cli.interpret import register as register_interpret
+from bp2.cli.nextflow import nextflow_app
 from bp2.cli.pipeline_cmds import register as register_pipeline
+from bp2.cli.release import register as register_release
 from bp2.cli.stage import stage_app
+from bp2.cli.validate import register as register_validate
 from bp2.errors import EXIT_CODE_TABLE, Bp2Error, ExitCode
 
 IMPLEMENTS = ("SRS-014", "SRS-015")
@@ -29,8 +34,13 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(stage_app, name="stage")
+app.add_typer(nextflow_app, name="nextflow")
 register_pipeline(app)
 register_interpret(app)
+register_evidence(app)
+register_benchmark(app)
+register_release(app)
+register_validate(app)
 
 
 @app.command("version")

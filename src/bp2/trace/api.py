@@ -100,10 +100,29 @@ def _kind_rank(kind: str) -> int:
     return KINDS.index(kind)
 
 
-def check(root: Path, results: list[Path] | None = None, *, strict: bool = False) -> CheckReport:
+def check(root: Path, results: list[Path] | None = None, *, strict: bool = False,
+          validation_results: Path | None = None) -> CheckReport:
+    """Run every check; ``validation_results`` is a ``bp2 validate`` output folder whose records
+    join the protocols (a failed record is a ``validation-failed`` finding)."""
     with no_cyclic_gc():
         graph = build_graph(root, results)
+        if validation_results is not None:
+            attach_validation_records(graph, validation_results)
         return CheckReport(graph, run_checks(graph), strict)
+
+
+def attach_validation_records(graph: TraceGraph, folder: Path) -> None:
+    """Join the executed validation records in ``folder`` to the graph's VAL items."""
+    from bp2.errors import InputError
+    from bp2.validation.record import load_records
+
+    for record in load_records(folder):
+        if record.protocol_id not in graph.items:
+            raise InputError(f"validation record for {record.protocol_id}, which is not a "
+                             "protocol of this project", path=folder,
+                             item_id=record.protocol_id,
+                             hint="give the results folder 'bp2 validate' wrote for this project")
+        graph.validation_records[record.protocol_id] = record
 
 
 def write_matrix(

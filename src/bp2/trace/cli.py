@@ -71,11 +71,14 @@ def check_cmd(
     fmt: Annotated[Literal["text", "json"], typer.Option("--format", help="output format")] = (
         "text"),
     root: RootOption = None,
+    validation_results: Annotated[Path | None, typer.Option(
+        "--validation-results", help="folder written by 'bp2 validate': a failed record is a "
+        "validation-failed finding", file_okay=False)] = None,
 ) -> None:
     """List every finding (errors first); exit 1 if there is an error."""
     from bp2.trace.api import check
 
-    report = check(_root(root), results, strict=strict)
+    report = check(_root(root), results, strict=strict, validation_results=validation_results)
     if fmt == "json":
         _echo(json.dumps({"errors": report.errors, "warnings": report.warnings,
                           "strict": strict, "summary": report.summary(),

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from bp2.trace.fingerprint import fingerprint
 from bp2.trace.harvest import CodeRef, Harvest, Marker
@@ -128,6 +129,7 @@ class TraceGraph:
                 if tally is None:
                     tally = self.tally[claimed] = Tally()
                 tally.add(outcome)
+        self.validation_records: dict[str, Any] = {}  # VAL ID → bp2.validation ValidationRecord
         self._fingerprints: dict[str, str] = {}
         self._by_kind: dict[str, list[ItemId]] = {}
         self._suspects: set[int] | None = None

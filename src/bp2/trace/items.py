@@ -169,6 +169,8 @@ class Dataset(_Record):
     uri: Text | None = None
     sha256: Fingerprint
     description: Text | None = None
+    key: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")] | None = Field(
+        default=None, description="short name the protocol's execution block refers to")
 
     @model_validator(mode="after")
     def _located(self) -> Self:
@@ -183,6 +185,8 @@ class AcceptanceCriterion(_Record):
     threshold: float
     unit: Text | None = None
     description: Text | None = None
+    measure: Text | None = Field(
+        default=None, description="figure 'bp2 validate' evaluates (bp2.validation.measures)")
 
 
 class ValidationStatus(StrEnum):
@@ -203,6 +207,8 @@ class ValidationProtocol(_Record):
     acceptance_criteria: list[AcceptanceCriterion] = Field(min_length=1)
     status: ValidationStatus = ValidationStatus.DRAFT
     report: Text | None = Field(default=None, description="where the executed results are")
+    execution: dict[str, Any] | None = Field(
+        default=None, description="how 'bp2 validate' executes it (bp2.validation.protocol)")
 
     @model_validator(mode="after")
     def _executed_has_report(self) -> Self:

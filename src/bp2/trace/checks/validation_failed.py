@@ -1,7 +1,9 @@
 """A validation protocol was executed and failed.
 
 A protocol with ``status: failed`` means the product did not meet the user needs it validates;
-every need it names is reported.
+every need it names is reported.  So does an executed record of the protocol with status
+``failed`` (``bp2 trace check --validation-results DIR``, records written by ``bp2 validate``),
+with the criteria that failed.
 
 Fix: investigate (record an anomaly), correct the product, and re-execute the protocol.
 """
@@ -14,7 +16,7 @@ from bp2.trace.findings import CheckInfo, Finding, Severity
 from bp2.trace.graph import TraceGraph
 from bp2.trace.items import ValidationProtocol, ValidationStatus
 
-IMPLEMENTS = ("SRS-052",)
+IMPLEMENTS = ("SRS-052", "SRS-340")
 
 CHECK = CheckInfo("validation-failed", Severity.ERROR, "a validation protocol failed")
 
@@ -27,4 +29,10 @@ def run(graph: TraceGraph) -> Iterator[Finding]:
             needs = ", ".join(link.id for link in protocol.validates)
             yield CHECK.finding(val_id, f"validation failed for {needs} (report: "
                                 f"{protocol.report})", "record an anomaly, fix and re-execute",
+                                graph.path_of(val_id))
+        record = graph.validation_records.get(val_id)
+        if record is not None and record.status == "failed":
+            needs = ", ".join(link.id for link in protocol.validates)
+            yield CHECK.finding(val_id, f"executed validation failed for {needs}: "
+                                f"{record.reason}", "record an anomaly, fix and re-execute",
                                 graph.path_of(val_id))

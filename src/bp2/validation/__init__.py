@@ -1,0 +1,1 @@
+"""Executable validation protocols (validation/VAL-*.yaml) and their records."""
