@@ -44,6 +44,8 @@ from typing import Any
 
 import pysam
 
+from bp2.benchmark import engine_digest
+
 REPO = Path(__file__).resolve().parent.parent
 DATA = Path(os.environ.get("BP2_TEST_DATA", REPO.parent / "shared" / "data"))
 TRUTH = DATA / "happy_grch38_chr21_truth" / "PG_NA12878_hg38-chr21.vcf.gz"
@@ -151,6 +153,9 @@ def main() -> None:
         "bcftools": subprocess.run(["bcftools", "--version"], capture_output=True,
                                    text=True).stdout.splitlines()[0],
         "comparisons": {},
+        # ties the figures to the code measured: tests/benchmark/test_speed.py refuses a record
+        # whose digest differs from the engine in the tree (re-run this script after a change)
+        "engine_digest": engine_digest(),
     }
     with tempfile.TemporaryDirectory(prefix="bp2-benchmark-bench-") as tmp_name:
         tmp = Path(tmp_name)
