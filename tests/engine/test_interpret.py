@@ -299,23 +299,28 @@ def _rows(path: Path) -> list[dict[str, str]]:
     return [dict(zip(lines[0].split("\t"), line.split("\t"), strict=True)) for line in lines[1:]]
 
 
-@pytest.mark.needs_data
-@pytest.mark.verifies("SRS-282", "SRS-275", "SRS-280")
-def test_gene_model_run_splits_multiallelic_calls_and_tiers_each_alt(tmp_path: Path) -> None:
-    """With a gene model it annotates GIAB HG001's chr22 slice calls (three multi-allelic, two
-    2/1 calls), tiers every ALT with its own genotype, and gives exactly the Tier 3 record
-    worked out by hand below."""
-    vcf, ped, resources = _slice_case(tmp_path, population_af=False)
-    out = tmp_path / "out"
-    proc = subprocess.run(
+def _slice_interpret(tmp_path: Path, out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    vcf, ped, resources = _slice_case(tmp_path, population_af=True)
+    return subprocess.run(
         [BP2, "interpret", "--vcf", str(vcf), "--pedigree", str(ped), "--resources",
          str(resources), "--outdir", str(out), "--pipeline",
-         str(_gene_model_pipeline(tmp_path / "def")), "--quiet", "--accept-missing-frequencies"],
+         str(_gene_model_pipeline(tmp_path / "def")), "--quiet", *extra],
         capture_output=True, text=True, check=False)
+
+
+@pytest.mark.needs_data
+@pytest.mark.verifies("SRS-282", "SRS-283", "SRS-280")
+def test_gene_model_run_splits_multiallelic_calls_and_tiers_each_alt(tmp_path: Path) -> None:
+    """With a gene model and the slice's gnomAD records it annotates GIAB HG001's chr22 slice
+    calls (three multi-allelic, two 2/1 calls), judges every ALT on its own genotype, and tiers
+    nothing: the one candidate worked out by hand below, CCT8L2 21594 A>G, has gnomAD AF 0.908."""
+    out = tmp_path / "out"
+    proc = _slice_interpret(tmp_path, out, "--accept-missing-frequencies")
     assert proc.returncode == 0, proc.stderr
     annotate = json.loads((out / "annotate" / "annotate_summary.json").read_text())
     assert (annotate["records"], annotate["multiallelic_records_split"],
             annotate["records_written"]) == (81, 3, 84)
+    assert annotate["population_af"]["alleles_matched"] > 0
     summary = json.loads((out / "tier" / "summary.json").read_text())
     assert summary["records"]["vcf_records"] == 84  # tier reads the split records
     assert summary["records"]["symbolic_alleles_skipped"] == 1  # 14660 G>* (the 1/2 call's *)
@@ -335,14 +340,18 @@ def test_gene_model_run_splits_multiallelic_calls_and_tiers_each_alt(tmp_path: P
         assert "SimpleRecessive" not in {r["segregation"] for r in rows}, key
 
     # The expected tiering, worked out by hand.  No panel, so only Tier 3: a HIGH or MODERATE
-    # consequence in a protein-coding gene, segregating (any filter), frequency tested (none
-    # annotated here: each counted as 0, --accept-missing-frequencies).  The slice's only
-    # protein-coding gene is CCT8L2 (minus strand, one coding exon, GTF CDS rows); GIAB calls
-    # inside its CDS are 21594 A>G and 22177 A>G, both 1/1 in HG001 (SimpleRecessive in an
-    # affected singleton).  22177 is the third base of a GCT (Ala) codon -> GCC, synonymous (LOW):
-    # not tiered.  21594 is worked out below from the FASTA and the GTF alone: the first base
-    # of a TGG (Trp) codon, G on the plus strand = C on the transcript, CGG (Arg): missense.  The
-    # multi-allelic calls lie in lncRNA/pseudogene genes (MODIFIER consequences): not tiered.
+    # consequence in a protein-coding gene, segregating (any filter), within the frequency
+    # thresholds.  The slice's gnomAD file carries only the overall AF (its header declares the
+    # population keys, its records do not), accepted here with --accept-missing-frequencies, so
+    # the overall gnomAD_AF is the gnomAD test.  The slice's only protein-coding gene is CCT8L2
+    # (minus strand, one coding exon, GTF CDS rows); GIAB calls inside its CDS are 21594 A>G
+    # and 22177 A>G, both 1/1 in HG001 (SimpleRecessive in an affected singleton).  22177 is
+    # the third base of a GCT (Ala) codon -> GCC, synonymous (LOW): not tiered.  21594 is
+    # worked out below from the FASTA and the GTF alone: the first base of a TGG (Trp) codon, G
+    # on the plus strand = C on the transcript, CGG (Arg): missense, a Tier 3 candidate by
+    # impact; but gnomAD gives it AF 0.908 (recessive threshold 0.01), so it is not tiered
+    # (before the overall AF was tested it was, as "rare").  The multi-allelic calls lie in
+    # lncRNA/pseudogene genes (MODIFIER consequences): not tiered.
     cds = [line.split("\t") for line in (tmp_path / "case" / "slice.gtf").read_text().splitlines()
            if "\tCDS\t" in line and 'transcript_id "ENST00000359963"' in line]
     assert len(cds) == 1 and cds[0][6] == "-"
@@ -356,16 +365,36 @@ def test_gene_model_run_splits_multiallelic_calls_and_tiers_each_alt(tmp_path: P
     codon = plus.translate(complement)[::-1]
     alt_codon = "C" + codon[1:]  # ALT G on the plus strand is C on the transcript
     assert (codon, STANDARD_CODE[codon], STANDARD_CODE[alt_codon]) == ("TGG", "W", "R")
-    tiered = _rows(out / "tier" / "tiers.tsv")
-    assert [(r["tier"], r["pos"], r["ref"], r["alt"], r["gene"]) for r in tiered] == [
-        ("TIER3", "21594", "A", "G", "CCT8L2")]
-    record = tiered[0]
-    assert record["consequence"] == "missense_variant" and record["impact"] == "MODERATE"
-    assert record["hgvsc"] == f"ENST00000359963.4:c.{c_position}T>C"
-    assert record["hgvsp"] == f"ENSP00000353048.3:p.Trp{codon_number}Arg"
-    assert (record["segregation"], record["genotypes"]) == ("SimpleRecessive", "HG001=1/1")
+    (row,) = [r for r in _rows(out / "annotate" / "consequences.tsv")
+              if (r["POS"], r["ALT"], r["Feature"]) == ("21594", "G", "ENST00000359963")]
+    assert (row["Consequence"], row["IMPACT"], row["SYMBOL"]) == (
+        "missense_variant", "MODERATE", "CCT8L2")
+    assert row["HGVSc"] == f"ENST00000359963.4:c.{c_position}T>C"
+    assert row["HGVSp"] == f"ENSP00000353048.3:p.Trp{codon_number}Arg"
+    assert row["gnomAD_AF"] == "0.908047"  # the slice's gnomAD record rs2236639
+    assert {r["segregation"] for r in segregation if (r["pos"], r["alt"]) == ("21594", "G")} == {
+        "SimpleRecessive"}  # it segregates; frequency alone keeps it off the shortlist
+    assert _rows(out / "tier" / "tiers.tsv") == []
+    assert summary["annotation"]["overall_af_only_alleles"] > 0
     text = flat(pdf_text(out / "report" / "report.pdf"))
-    assert f"p.Trp{codon_number}Arg" in text and "No panel was applied" in text
+    assert "No panel was applied" in text and f"p.Trp{codon_number}Arg" not in text
+    assert "carried none of the per-population AFs" in text  # the accepted gap, stated
+    assert "frequency_threshold_overall" in text  # the bp2 assumption, listed
+
+
+@pytest.mark.needs_data
+@pytest.mark.verifies("SRS-284")
+def test_overall_only_gnomad_resource_is_refused_unless_accepted(tmp_path: Path) -> None:
+    """It stops (exit 3) when the population-frequency resource gives only an overall AF (the
+    slice's gnomAD file), naming the gap and --accept-missing-frequencies; nothing is tiered."""
+    out = tmp_path / "out"
+    proc = _slice_interpret(tmp_path, out)
+    assert proc.returncode == 3
+    err = flat(proc.stderr)
+    assert "carry none of the per-population AFs the rules test" in err
+    assert "--accept-missing-frequencies" in err
+    assert json.loads((out / "run.json").read_text())["status"] == "failed"
+    assert not (out / "tier" / "tiers.tsv").exists() and not (out / "report").exists()
 
 
 @pytest.mark.needs_data

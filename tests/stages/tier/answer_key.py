@@ -37,11 +37,15 @@ Family: affected son ``child`` (male), unaffected ``father`` and ``mother``; com
                     het mother is not affected-genotype; NFE 0.005
 15     chrX:100000  GENEX stop_gained in PAR1 (10,001-2,781,479):        not tiered
                     autosomal filters only; father carries it
-16     chrM:100     GENEM missense, son 1 | 0 | 0; NFE 0.5 not tested    TIER2 Mitochondrial-
-                    for mitochondrial; INTERNAL_AF missing = 0           Genome
+16     chrM:100     GENEM missense, son 1 | 0 | 0; NFE 0.5 and overall   TIER2 Mitochondrial-
+                    gnomAD 0.5 not tested for mitochondrial;             Genome
+                    INTERNAL_AF missing = 0
+17     chr1:14000   GENEB missense de novo, NFE 0.0008 <= 0.001 but      not tiered
+                    overall gnomAD_AF 0.002 > dominant 0.001 (bp2's
+                    overall threshold, frequency_threshold_overall)
 =====  ===========  ==================================================  ======================
 
-De novo candidates in ``segregation.tsv`` (complete): 3, 8, 9, 10, 11 (12 is not PASS).
+De novo candidates in ``segregation.tsv`` (complete): 3, 8, 9, 10, 11, 17 (12 is not PASS).
 """
 
 from __future__ import annotations
@@ -107,6 +111,8 @@ RECORDS = (
     Rec("chr1", 12000, "C", "A", trio("0/1", "0/0", "0/0"), csq("stop_gained", "GENEB"),
         filter="LowQual"),
     Rec("chr1", 13000, "C", "T", trio("1/1", "0/1", "0/0"), csq("missense_variant", "GENEA")),
+    Rec("chr1", 14000, "G", "T", trio("0/1", "0/0", "0/0"), csq("missense_variant", "GENEB"),
+        {"gnomAD_AF": "0.002", "gnomAD_AF_nfe": "0.0008"}),
     Rec("chrX", 3_000_000, "G", "A", {"child": "1:60:30:0,30", "father": "0:60:30:30,0",
                                       "mother": "0/1:60:30:15,15"},
         csq("missense_variant", "GENEX"), {"gnomAD_AF_nfe": "0.005"}),
@@ -114,7 +120,7 @@ RECORDS = (
     Rec("chrM", 100, "A", "G", {"child": "1:60:30:0,30", "father": "0:60:30:30,0",
                                 "mother": "0:60:30:30,0"},
         (Csq("missense_variant", "GENEM", GENES["GENEM"], "ENST00000000005",
-             biotype="protein_coding"),), {"gnomAD_AF_nfe": "0.5"}),
+             biotype="protein_coding"),), {"gnomAD_AF_nfe": "0.5", "gnomAD_AF": "0.5"}),
 )
 
 EXPECTED_TIERS = {
@@ -129,7 +135,7 @@ EXPECTED_TIERS = {
     ("chrX", "3000000", "TIER2", "XLinkedSimpleRecessive", "frequency+impact"),
     ("chrM", "100", "TIER2", "MitochondrialGenome", "frequency+impact"),
 }
-EXPECTED_DE_NOVO = {"3000", "8000", "9000", "10000", "11000"}
+EXPECTED_DE_NOVO = {"3000", "8000", "9000", "10000", "11000", "14000"}
 
 
 def panel() -> dict[str, object]:
@@ -142,7 +148,7 @@ def panel() -> dict[str, object]:
 def build(directory: Path) -> tuple[StageInputs, StageParams]:
     paths = write_case(directory, SAMPLES, RECORDS, TRIO, panel())
     stage = TierStage()
-    return stage.Inputs(**paths), stage.Params()
+    return stage.Inputs.model_validate(dict(paths)), stage.Params()
 
 
 def observed(outputs: StageOutputs) -> set[tuple[str, str, str, str, str]]:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bp2.annotation import POPULATION_AF_KEYS
+from bp2.annotation import POPULATION_AF_KEYS, population_af_key
 from bp2.engine.execute import execute_unit
 from bp2.panelapp import parse_panel
 from bp2.stages.base import StageOutputs
@@ -75,7 +75,7 @@ def vcf_text(samples: Sequence[str], records: Sequence[Rec],
         '##INFO=<ID=CSQ,Number=.,Type=String,Description="Consequence annotations from Ensembl '
         f'VEP. Format: {CSQ_FORMAT}">',
         *(f'##INFO=<ID={key},Number=A,Type=Float,Description="gnomAD v3.1.2 AF">'
-          for key in POPULATION_AF_KEYS),
+          for key in (population_af_key(), *POPULATION_AF_KEYS)),
         '##INFO=<ID=INTERNAL_AF,Number=A,Type=Float,Description="cohort AF">',
         '##INFO=<ID=CLNSIG,Number=.,Type=String,Description="ClinVar significance">',
         '##INFO=<ID=CLNREVSTAT,Number=.,Type=String,Description="ClinVar review status">',
@@ -152,9 +152,10 @@ def write_case(directory: Path, samples: Sequence[str], records: Sequence[Rec],
     return {"vcf": vcf, "pedigree": ped, "panels": panels_json, "rules": rules}
 
 
-def run_tier(paths: Mapping[str, Path], outdir: Path, **params: Any) -> StageOutputs:
+def run_tier(paths: Mapping[str, Path | tuple[Path, ...]], outdir: Path,
+             **params: Any) -> StageOutputs:
     stage = TierStage()
-    inputs = stage.Inputs(**paths)
+    inputs = stage.Inputs.model_validate(dict(paths))
     outputs, _ = execute_unit(stage, inputs, stage.Params(**params), outdir, unit="test")
     return outputs
 

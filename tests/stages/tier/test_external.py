@@ -104,7 +104,7 @@ def test_genmod_comparison(tmp_path: Path, bp2_exe: str) -> None:
     inputs = json.loads((tmp_path / "inputs.json").read_text())
     paths = {k: (tmp_path / v if not Path(v).is_absolute() else Path(v))
              for k, v in inputs.items()}
-    out, _ = execute_unit(stage, stage.Inputs(**paths),
+    out, _ = execute_unit(stage, stage.Inputs.model_validate(paths),
                           stage.Params(require_frequency_annotation=False,
                                        penetrance="incomplete"),  # type: ignore[arg-type]
                           tmp_path / "incomplete", unit="test")

@@ -36,6 +36,10 @@ GEL = {"dominant": {"gnomAD_AF_nfe": 0.001, "gnomAD_AF_asj": 0.003, "gnomAD_AF_e
        "recessive": {"gnomAD_AF_nfe": 0.01, "gnomAD_AF_asj": 0.01, "gnomAD_AF_eas": 0.01,
                      "gnomAD_AF_ami": 0.1, "INTERNAL_AF": 0.01},
        "mitochondrial": {"INTERNAL_AF": 0.001}}
+# bp2's overall gnomAD AF thresholds (tiering.yaml frequency_threshold_overall, a stated bp2
+# assumption: GEL's standard dominant/recessive values; none for the mitochondrial class)
+OVERALL = {"dominant": {"gnomAD_AF": 0.001}, "recessive": {"gnomAD_AF": 0.01},
+           "mitochondrial": {}}
 SETTINGS = settings(max_examples=150, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])
 
@@ -58,7 +62,7 @@ def variants(draw: st.DrawFn, *, genotype: st.SearchStrategy[str] = autosomal_gt
                                         "intron_variant"]))
     frequencies = draw(st.dictionaries(
         st.sampled_from(["gnomAD_AF_nfe", "gnomAD_AF_asj", "gnomAD_AF_eas", "gnomAD_AF_ami",
-                         "INTERNAL_AF"]),
+                         "INTERNAL_AF", "gnomAD_AF"]),
         st.sampled_from([0.0, 0.0005, 0.001, 0.0011, 0.0025, 0.003, 0.0031, 0.01, 0.02, 0.06,
                          0.2]), max_size=3))
     clinvar = draw(st.sampled_from([(), ("Pathogenic",), ("Benign",)]))
@@ -151,18 +155,19 @@ def test_order_of_samples_and_records_does_not_matter(items: list[Variant], fath
     assert segregation_tsv(first.segregation) == segregation_tsv(second.segregation)
 
 
-@pytest.mark.verifies("SRS-246", "SRS-250")
+@pytest.mark.verifies("SRS-246", "SRS-250", "SRS-283")
 @SETTINGS
 @given(st.lists(variants(), min_size=1, max_size=8), affection, affection,
        st.sampled_from(list(Penetrance)))
 def test_above_threshold_only_through_clinvar(items: list[Variant], father: bool | None,
                                               mother: bool | None,
                                               penetrance: Penetrance) -> None:
-    """A variant above its MOI class's threshold is tiered only through the ClinVar route."""
+    """A variant above its MOI class's threshold (a population's or the overall gnomAD AF's)
+    is tiered only through the ClinVar route."""
     result = _tierer(trio_family(father, mother)).run(_unique(items), penetrance)
     for record in result.records:
         for item in record.evidence:
-            limits = GEL[item.frequency_class.value]
+            limits = {**GEL[item.frequency_class.value], **OVERALL[item.frequency_class.value]}
             above = [k for k, v in record.variant.frequencies.items()
                      if k in limits and v is not None and v > limits[k]]
             if above:

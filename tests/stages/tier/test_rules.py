@@ -78,6 +78,22 @@ def test_frequency_thresholds_are_gels() -> None:
     assert (internal.dominant, internal.recessive, internal.mitochondrial) == (0.001, 0.01, 0.001)
 
 
+@pytest.mark.verifies("SRS-283", "SRS-236")
+def test_overall_threshold_is_a_stated_assumption(tmp_path: Path) -> None:
+    """It tests the overall gnomAD AF at the standard dominant/recessive thresholds, as a listed
+    bp2 assumption, and refuses an overall key that repeats a population key."""
+    rules = load_rules(RULES)
+    rule = rules.rules.frequency_threshold_overall
+    assert rule.source == ASSUMPTION
+    assert (rule.value.key, rule.value.dominant, rule.value.recessive,
+            rule.value.mitochondrial) == ("gnomAD_AF", 0.001, 0.01, None)
+    assert "frequency_threshold_overall" in {a["rule"] for a in assumptions(rules)}
+    assert rules.rules.all_thresholds[-1] == rule.value
+    with pytest.raises(InputError, match="also a key of frequency_thresholds"):
+        load_rules(_edited(tmp_path, "value: {key: gnomAD_AF, dominant",
+                           "value: {key: gnomAD_AF_nfe, dominant"))
+
+
 @pytest.mark.verifies("SRS-251")
 def test_moi_table_is_gels() -> None:
     """It maps GEL's tiering MOIs to GEL's segregation filters (S12 table)."""

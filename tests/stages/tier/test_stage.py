@@ -73,7 +73,7 @@ def test_record_fields(tmp_path: Path) -> None:
     assert row["segregation"] == "deNovo" and row["penetrance"] == "complete"
     assert row["tiering_moi"] == "monoallelic_not_imprinted"
     assert row["panel"] == "Answer key panel v1.0 (1)"
-    assert row["frequencies_tested"] == "dominant: gnomAD_AF_nfe=0.0005<=0.001,9 missing(=0)"
+    assert row["frequencies_tested"] == "dominant: gnomAD_AF_nfe=0.0005<=0.001,10 missing(=0)"
     (record,) = json.loads(out.tiers_json.read_text())["records"]  # type: ignore[attr-defined]
     assert record["evidence"][0]["panel"] == {"id": "1", "name": "Answer key panel",
                                               "version": "1.0"}
@@ -324,7 +324,90 @@ def test_vcf_af_equal_to_threshold_passes(tmp_path: Path) -> None:
     out = run_tier(case(tmp_path, (at, above)), tmp_path / "out")
     rows = read_tsv(out.tiers_tsv)  # type: ignore[attr-defined]
     assert [(r["pos"], r["frequencies_tested"]) for r in rows] == [
-        ("3000", "dominant: gnomAD_AF_nfe=0.001<=0.001,9 missing(=0)")]
+        ("3000", "dominant: gnomAD_AF_nfe=0.001<=0.001,10 missing(=0)")]
+
+
+def _overall_only_records() -> tuple[Rec, ...]:
+    """Records whose only gnomAD value is the overall AF (a resource with AF but no AF_<pop>)."""
+    de_novo, hom = ak.trio("0/1", "0/0", "0/0"), ak.trio("1/1", "0/1", "0/1")
+    geneb, genea = ak.csq("missense_variant", "GENEB"), ak.csq("stop_gained", "GENEA")
+    return (
+        Rec("chr1", 1000, "A", "T", hom, genea, {"gnomAD_AF": "0.01"}),  # recessive: at 0.01
+        Rec("chr1", 1100, "A", "T", hom, genea, {"gnomAD_AF": "0.0101"}),  # > recessive 0.01
+        Rec("chr1", 1200, "A", "T", hom, genea, {"gnomAD_AF": "0.908"}),  # CCT8L2-like, common
+        Rec("chr1", 3000, "G", "A", de_novo, geneb, {"gnomAD_AF": "0.001"}),  # dominant: at
+        Rec("chr1", 3100, "G", "A", de_novo, geneb, {"gnomAD_AF": "0.0011"}),  # > dominant
+        Rec("chr1", 3200, "G", "A", de_novo, geneb, {"gnomAD_AF": "0.005"}),  # > dominant only
+        Rec("chr1", 3300, "G", "A", de_novo, ak.csq("synonymous_variant", "GENEB"),
+            {"gnomAD_AF": "0.3", **ak.PATHOGENIC}),  # common but ClinVar route
+        Rec("chr1", 8000, "G", "C", de_novo, ak.csq("stop_gained", "GENEZ"),
+            {"gnomAD_AF": "0.2"}),  # no panel: Tier 3 only if within the dominant threshold
+        Rec("chrM", 100, "A", "G", {"child": "1:60:30:0,30", "father": "0:60:30:30,0",
+                                    "mother": "0:60:30:30,0"},
+            ak.csq("missense_variant", "GENEM"), {"gnomAD_AF": "0.5"}),  # mito: not tested
+    )
+
+
+@pytest.mark.verifies("SRS-283", "SRS-284")
+def test_overall_gnomad_af_tested_per_moi_class(tmp_path: Path) -> None:
+    """With only the overall gnomAD_AF (accepted), it tiers a variant at or below its MOI
+    class's overall threshold, never one above it except by the ClinVar route, and says so."""
+    paths = case(tmp_path, _overall_only_records())
+    out = run_tier(paths, tmp_path / "out", require_frequency_annotation=False)
+    rows = read_tsv(out.tiers_tsv)  # type: ignore[attr-defined]
+    assert {(r["pos"], r["tier"], r["segregation"], r["route"]) for r in rows} == {
+        ("1000", "TIER1", "SimpleRecessive", "frequency+impact"),
+        ("3000", "TIER1", "deNovo", "frequency+impact"),
+        ("3300", "TIER1", "deNovo", "clinvar"),
+        ("100", "TIER2", "MitochondrialGenome", "frequency+impact"),
+    }
+    tested = {r["pos"]: r["frequencies_tested"] for r in rows}
+    assert "gnomAD_AF=0.01<=0.01" in tested["1000"] and "gnomAD_AF=0.001<=0.001" in tested["3000"]
+    assert "gnomAD_AF=0.3>0.001" in tested["3300"]  # shown failed: tiered by ClinVar only
+    assert "gnomAD_AF" not in tested["100"]  # no overall threshold for the mitochondrial class
+    summary = json.loads(out.summary_json.read_text())  # type: ignore[attr-defined]
+    assert summary["annotation"]["overall_af_alleles"] == 9
+    assert summary["annotation"]["overall_af_only_alleles"] == 9
+    reasons = {a["rule"]: a["reason"] for a in summary["limitations"]}
+    assert "frequency_threshold_overall" in reasons  # the bp2 assumption, listed
+    assert any(a["rule"] == "frequency_thresholds" and a["reason"].startswith("9 of 9 allele(s)")
+               for a in summary["limitations"])
+
+
+@pytest.mark.verifies("SRS-284")
+def test_refuses_overall_only_frequencies_unless_accepted(tmp_path: Path) -> None:
+    """It refuses alleles with an overall gnomAD_AF but no per-population AF, naming the count,
+    the first allele and the way out, and writes no output."""
+    paths = case(tmp_path, _overall_only_records())
+    with pytest.raises(InputError) as caught:
+        run_tier(paths, tmp_path / "out")
+    error = caught.value
+    assert "9 of 9 allele(s) with an overall gnomAD_AF carry none of the per-population" in (
+        error.title)
+    assert "gnomAD_AF_nfe" in error.title and "the first at chr1:1000 A>T" in error.title
+    assert "--accept-missing-frequencies" in str(error.hint)
+    assert "require_frequency_annotation: false" in str(error.hint)
+    assert not (tmp_path / "out" / "tiers.tsv").exists()
+
+
+@pytest.mark.verifies("SRS-283", "SRS-246")
+def test_overall_af_tested_beside_population_afs(tmp_path: Path) -> None:
+    """With per-population AFs present (no refusal), it still fails a variant whose overall
+    gnomAD_AF exceeds the MOI class's threshold, and passes one within every threshold."""
+    de_novo, geneb = ak.trio("0/1", "0/0", "0/0"), ak.csq("missense_variant", "GENEB")
+    zero = dict.fromkeys(("gnomAD_AF_afr", "gnomAD_AF_nfe", "gnomAD_AF_sas"), "0")
+    records = (
+        Rec("chr1", 3000, "G", "A", de_novo, geneb,
+            {**zero, "gnomAD_AF_eas": "0.002", "gnomAD_AF": "0.0015"}),  # eas at 0.002, overall >
+        Rec("chr1", 3100, "G", "A", de_novo, geneb,
+            {**zero, "gnomAD_AF_eas": "0.002", "gnomAD_AF": "0.0001"}),
+    )
+    out = run_tier(case(tmp_path, records), tmp_path / "out")
+    rows = read_tsv(out.tiers_tsv)  # type: ignore[attr-defined]
+    assert [(r["pos"], r["tier"]) for r in rows] == [("3100", "TIER1")]
+    summary = json.loads(out.summary_json.read_text())  # type: ignore[attr-defined]
+    assert summary["annotation"]["overall_af_only_alleles"] == 0
+    assert not [a for a in summary["limitations"] if a["rule"] == "frequency_thresholds"]
 
 
 class _Annotated(StageOutputs):

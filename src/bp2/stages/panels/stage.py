@@ -55,7 +55,7 @@ class PanelsParams(StageParams):
 
 class PanelsStage(Stage[PanelsInputs, PanelsOutputs, PanelsParams]):
     ID: ClassVar[str] = "panels"
-    VERSION: ClassVar[str] = "1.0.0"
+    VERSION: ClassVar[str] = "1.1.0"
     IMPLEMENTS: ClassVar[tuple[str, ...]] = (
         "SRS-022", "SRS-220", "SRS-221", "SRS-222", "SRS-223", "SRS-224", "SRS-225", "SRS-257",
         "SRS-258",

@@ -133,7 +133,7 @@ def report_id(stage_id: str, version: str, params: ReportParams, inputs: ReportI
 
 class ReportStage(Stage[ReportInputs, ReportOutputs, ReportParams]):
     ID: ClassVar[str] = "report"
-    VERSION: ClassVar[str] = "1.0.0"
+    VERSION: ClassVar[str] = "1.1.0"
     IMPLEMENTS: ClassVar[tuple[str, ...]] = (
         "SRS-260", "SRS-261", "SRS-262", "SRS-263", "SRS-264", "SRS-265", "SRS-266", "SRS-267",
         "SRS-268", "SRS-269", "SRS-270", "SRS-271", "SRS-272", "SRS-273", "SRS-274",

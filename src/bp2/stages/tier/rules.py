@@ -142,6 +142,7 @@ class Rules(_Model):
     frequency_missing_value: Rule[float]
     frequency_fails_when: Rule[Literal["greater than threshold"]]
     frequency_thresholds: Rule[tuple[Threshold, ...]]
+    frequency_threshold_overall: Rule[Threshold]
     frequency_class_of_filter: Rule[dict[Filter, FrequencyClass]]
     tiers: Rule[TierRules]
     one_record_per_tier: Rule[Literal[True]]
@@ -183,6 +184,10 @@ class Rules(_Model):
         overlap = set(self.moi_filters.value) & set(self.moi_filters_derived.value)
         if overlap:
             raise ValueError(f"MOI(s) given twice: {', '.join(sorted(overlap))}")
+        overall = self.frequency_threshold_overall.value.key
+        if overall in {t.key for t in self.frequency_thresholds.value}:
+            raise ValueError(f"frequency_threshold_overall key '{overall}' is also a key of "
+                             "frequency_thresholds")
         unclassed = sorted(str(f) for f in Filter if f not in self.frequency_class_of_filter.value)
         if unclassed:
             raise ValueError(f"filter(s) without a frequency class: {', '.join(unclassed)}")
@@ -195,6 +200,11 @@ class Rules(_Model):
     @property
     def filters_of(self) -> dict[Moi, tuple[Filter, ...]]:
         return {**self.moi_filters.value, **self.moi_filters_derived.value}
+
+    @property
+    def all_thresholds(self) -> tuple[Threshold, ...]:
+        """The population thresholds, then the overall gnomAD AF threshold (every AF tested)."""
+        return (*self.frequency_thresholds.value, self.frequency_threshold_overall.value)
 
     @property
     def significance(self) -> frozenset[str]:

@@ -9,11 +9,19 @@ pseudo-autosomal) and each sample's inferred sex.  VCF sample IDs must equal the
 What it does (the rules are in :mod:`.segregation` and :mod:`.tiering`): ``FILTER=PASS`` on
 chromosomes 1-22, X and MT; GEL's segregation filters under complete penetrance (and, when the
 ``penetrance`` parameter says ``incomplete``, then under incomplete penetrance for what complete
-did not tier); population-frequency thresholds by the filter's MOI class; Tier 1/2 in green
+did not tier); population-frequency thresholds by the filter's MOI class, per population and on
+the overall gnomAD AF; Tier 1/2 in green
 panel genes whose MOI allows the filter, Tier 3 in coding genes green on no applied panel; the
 ClinVar route (P/LP/conflicting, review status from GEL's list, internal AF < 0.05) bypasses
 frequency and impact.  The de novo filter's genotype gates are parameters, so a published
 expression (slivar's) is reproduced by parameters alone.
+
+Frequencies the rules cannot test are refused unless the operator accepts them
+(``require_frequency_annotation: false``, ``bp2 interpret --accept-missing-frequencies``): a VCF
+with none of the rules' AF keys, and an allele with an overall gnomAD AF but none of the
+per-population AFs (a resource that carries only ``AF``).  A missing AF counts as 0 (GEL), so such
+an allele would otherwise silently skip every per-population test; when accepted, it is tested
+against the overall threshold and the count is stated as a limitation.
 
 Outputs: ``tiers.tsv`` and ``tiers.json`` (one record per variant per tier with gene,
 transcript, consequence, HGVS, genotypes, segregation filter, penetrance, MOI, panel, and the
@@ -33,7 +41,12 @@ from typing import Any, ClassVar
 
 from pydantic import Field, model_validator
 
-from bp2.annotation import BCSQ_KEY, CLINVAR_REVIEW_STATUS_KEY, CLINVAR_SIGNIFICANCE_KEY
+from bp2.annotation import (
+    BCSQ_KEY,
+    CLINVAR_REVIEW_STATUS_KEY,
+    CLINVAR_SIGNIFICANCE_KEY,
+    POPULATION_AF_KEYS,
+)
 from bp2.case import read_pedigree
 from bp2.errors import InputError, PipelineDefinitionError
 from bp2.fileio import write_json_atomic, write_text_atomic
@@ -77,7 +90,9 @@ class TierOutputs(StageOutputs):
 
 class TierParams(StageParams):
     penetrance: Penetrance | None = None  # None: the rules' default (complete)
-    require_frequency_annotation: bool = True  # refuse a VCF without any AF key of the rules
+    # refuse a VCF without any AF key of the rules, or with alleles that carry an overall gnomAD
+    # AF but no per-population AF; false: tier them anyway, stated as a limitation
+    require_frequency_annotation: bool = True
     # INFO key of gene names for a VCF without CSQ/ANN/BCSQ (bp2 interpret --gene-field): genes
     # only, consequence unknown, so only the ClinVar route can tier
     gene_field: str | None = Field(default=None, pattern=r"^[A-Za-z_][0-9A-Za-z_.]*$")
@@ -140,13 +155,13 @@ def _check_samples(vcf_samples: tuple[str, ...], ped_ids: set[str], vcf: Path) -
 
 class TierStage(Stage[TierInputs, TierOutputs, TierParams]):
     ID: ClassVar[str] = "tier"
-    VERSION: ClassVar[str] = "1.1.1"
+    VERSION: ClassVar[str] = "1.2.0"
     IMPLEMENTS: ClassVar[tuple[str, ...]] = (
         "SRS-224", "SRS-226", "SRS-227", "SRS-228", "SRS-229", "SRS-230", "SRS-231", "SRS-232",
         "SRS-233", "SRS-234", "SRS-235", "SRS-236", "SRS-237", "SRS-238", "SRS-239", "SRS-240",
         "SRS-241", "SRS-242", "SRS-243", "SRS-244", "SRS-245", "SRS-246", "SRS-247", "SRS-248",
         "SRS-249", "SRS-250", "SRS-251", "SRS-252", "SRS-253", "SRS-254", "SRS-255", "SRS-256",
-        "SRS-257", "SRS-258", "SRS-259",
+        "SRS-257", "SRS-258", "SRS-259", "SRS-283", "SRS-284",
     )
     TOOLS: ClassVar[tuple[str, ...]] = ("pysam", "htslib")
     SCOPE: ClassVar[Scope] = Scope.CASE
@@ -174,7 +189,7 @@ class TierStage(Stage[TierInputs, TierOutputs, TierParams]):
         penetrance = params.penetrance or rules.rules.penetrance_default.value
         gates = params.gates()
         tierer = Tierer(rules.rules, greens, family, gates)
-        af_keys = [t.key for t in rules.rules.frequency_thresholds.value]
+        af_keys = [t.key for t in rules.rules.all_thresholds]
         wanted = sorted({*af_keys, rules.rules.clinvar_internal_af_key.value})
         x_skipped = 0
         with open_vcf(inputs.vcf, inputs.vcf_index, wanted, params.gene_field) as reader:
@@ -198,7 +213,10 @@ class TierStage(Stage[TierInputs, TierOutputs, TierParams]):
                 )
             regions = region_map(contigs, info.contig_lengths, ploidy)
             kept: list[Variant] = []
+            overall = OverallOnly(rules.rules.frequency_threshold_overall.value.key,
+                                  tuple(k for k in af_keys if k in POPULATION_AF_KEYS))
             for variant in reader.variants(regions):
+                overall.count(variant)
                 if not variant.passes_quality or variant.region is Region.OTHER:
                     continue
                 if variant.region is Region.X and not family.x_linked:
@@ -207,6 +225,8 @@ class TierStage(Stage[TierInputs, TierOutputs, TierParams]):
                 if _relevant(family, variant):
                     kept.append(variant)
             counts = reader.counts
+        if params.require_frequency_annotation and overall.alleles_without_populations:
+            raise overall.error(inputs.vcf)
         result = tierer.run(kept, penetrance)
         ctx.logger.info("tier: %d alleles read, %d kept, %d tier records", counts.alleles,
                         len(kept), len(result.records))
@@ -223,7 +243,7 @@ class TierStage(Stage[TierInputs, TierOutputs, TierParams]):
             sorted(set(af_keys) - set(present)),
             [k for k in (CLINVAR_SIGNIFICANCE_KEY, CLINVAR_REVIEW_STATUS_KEY)
              if k in info.info_keys],
-            regions.par_source, gates,
+            regions.par_source, gates, overall,
         ))
         return outputs
 
@@ -267,6 +287,46 @@ def _annotated_vcf(ctx: BindContext) -> tuple[Path, Path | None]:
     return vcf, index if isinstance(index, Path) else None
 
 
+@dataclasses.dataclass
+class OverallOnly:
+    """Counts the alleles with an overall gnomAD AF but none of the per-population AFs.
+
+    GEL counts a missing AF as 0, which is right for an allele gnomAD never saw, not for an
+    allele a resource gives only an overall AF for: its per-population tests would pass
+    unexamined.  Such alleles are refused unless the operator accepts them.
+    """
+
+    key: str  # the overall AF key (gnomAD_AF)
+    population_keys: tuple[str, ...]  # the per-population gnomAD keys the rules test
+    alleles_with_overall: int = 0
+    alleles_without_populations: int = 0
+    first: str | None = None
+
+    def count(self, variant: Variant) -> None:
+        if variant.frequencies.get(self.key) is None:
+            return
+        self.alleles_with_overall += 1
+        if self.population_keys and all(variant.frequencies.get(k) is None
+                                        for k in self.population_keys):
+            self.alleles_without_populations += 1
+            if self.first is None:
+                self.first = f"{variant.chrom}:{variant.pos} {variant.ref}>{variant.alt}"
+
+    def error(self, vcf: Path) -> InputError:
+        return InputError(
+            f"{self.alleles_without_populations} of {self.alleles_with_overall} allele(s) with "
+            f"an overall {self.key} carry none of the per-population AFs the rules test ("
+            f"{', '.join(self.population_keys)}), the first at {self.first}: the population-"
+            "frequency resource gives no per-population values, and counting them as 0 would "
+            "skip GEL's per-population thresholds",
+            path=vcf, field="vcf",
+            hint="annotate with a population-frequency VCF that carries AF_<population> (as "
+            "gnomAD's own release does); or accept tiering them against the overall AF "
+            "threshold only with require_frequency_annotation: false (bp2 interpret "
+            "--accept-missing-frequencies), stated on the report as a limitation",
+        )
+
+
 def _relevant(family: Family, variant: Variant) -> bool:
     """Whether a variant can pass any filter: every filter needs an affected carrier."""
     return any(variant.call(p.id).carrier for p in family.affected)
@@ -276,7 +336,7 @@ def _summary(rules: RulesFile, penetrance: Penetrance, result: TieringResult,
              counts: ReadCounts, x_skipped: int, sex_checks: tuple[SexCheck, ...],
              x_linked: bool, panels_doc: Any, consequence_key: str | None, present: list[str],
              absent: list[str], clinvar_keys: list[str], par_source: str,
-             gates: DeNovoGates) -> dict[str, Any]:
+             gates: DeNovoGates, overall: OverallOnly) -> dict[str, Any]:
     segregation: dict[str, dict[str, int]] = {}
     for mode in sorted({r.penetrance for r in result.segregation}):
         per: dict[str, set[str]] = {}
@@ -290,6 +350,13 @@ def _summary(rules: RulesFile, penetrance: Penetrance, result: TieringResult,
         limitations.append({"rule": "frequency_thresholds", "reason": (
             "the VCF carries no population-frequency key of the rules: every AF was counted "
             "as 0, so no variant was excluded for being common")})
+    if overall.alleles_without_populations:
+        limitations.append({"rule": "frequency_thresholds", "reason": (
+            f"{overall.alleles_without_populations} of {overall.alleles_with_overall} allele(s) "
+            f"with an overall {overall.key} carried none of the per-population AFs: each "
+            "missing per-population AF counted as 0, so these alleles were tested against the "
+            "overall gnomAD AF threshold (and INTERNAL_AF) only; a variant common in one "
+            "population but rare overall may not have been excluded")})
     if consequence_key is not None and consequence_key.startswith("INFO/"):
         limitations.append({"rule": "annotation", "reason": (
             f"genes from {consequence_key} only (no consequence annotation): no consequence, "
@@ -334,6 +401,8 @@ def _summary(rules: RulesFile, penetrance: Penetrance, result: TieringResult,
             "frequency_keys_present": present,
             "frequency_keys_absent": absent,
             "clinvar_keys_present": clinvar_keys,
+            "overall_af_alleles": overall.alleles_with_overall,
+            "overall_af_only_alleles": overall.alleles_without_populations,
         },
         "limitations": limitations,
     }

@@ -9,10 +9,10 @@ contig:
    partners among the *eligible* variants of the same gene (quality, recessive frequency and a
    tier-eligible impact, or the ClinVar route);
 2. per gene the annotation gives: if the gene is green on an applied panel, each filter that is
-   both passed and allowed by the gene's MOI is tested for Tier 1 / Tier 2 (frequency threshold
-   of the filter's class, then impact; ClinVar route → Tier 1); if the gene is green on no
-   applied panel and is coding, any passed filter may give Tier 3 (high/moderate impact within
-   frequency, or the ClinVar route);
+   both passed and allowed by the gene's MOI is tested for Tier 1 / Tier 2 (frequency thresholds
+   of the filter's class, per population and on the overall gnomAD AF, then impact; ClinVar
+   route → Tier 1); if the gene is green on no applied panel and is coding, any passed filter
+   may give Tier 3 (high/moderate impact within frequency, or the ClinVar route);
 3. the evidence is grouped into one record per variant per tier.
 
 Every segregation result (before the panel, frequency and impact tests) is returned too, so the
@@ -39,7 +39,8 @@ from bp2.stages.tier.rules import (
 )
 from bp2.stages.tier.segregation import DeNovoGates, compound_heterozygous, single_filters
 
-IMPLEMENTS = ("SRS-246", "SRS-247", "SRS-248", "SRS-249", "SRS-250", "SRS-251")
+IMPLEMENTS = ("SRS-246", "SRS-247", "SRS-248", "SRS-249", "SRS-250", "SRS-251",
+              "SRS-283")
 
 
 class Tier(StrEnum):
@@ -181,7 +182,7 @@ class Tierer:
     def frequency_tests(self, variant: Variant, cls: FrequencyClass) -> tuple[FrequencyTest, ...]:
         missing = self.rules.frequency_missing_value.value
         tests = []
-        for threshold in self.rules.frequency_thresholds.value:
+        for threshold in self.rules.all_thresholds:  # per population, then overall
             limit: float | None = getattr(threshold, cls.value)
             if limit is None:
                 continue
