@@ -383,18 +383,17 @@ def test_gene_model_run_splits_multiallelic_calls_and_tiers_each_alt(tmp_path: P
 
 
 @pytest.mark.needs_data
-@pytest.mark.verifies("SRS-284")
+@pytest.mark.verifies("SRS-284", "SRS-276")
 def test_overall_only_gnomad_resource_is_refused_unless_accepted(tmp_path: Path) -> None:
-    """It stops (exit 3) when the population-frequency resource gives only an overall AF (the
-    slice's gnomAD file), naming the gap and --accept-missing-frequencies; nothing is tiered."""
+    """It refuses, before any work (exit 3, OUTDIR untouched), a population-frequency resource
+    that gives only an overall AF (the slice's gnomAD file), naming --accept-missing-frequencies."""
     out = tmp_path / "out"
     proc = _slice_interpret(tmp_path, out)
     assert proc.returncode == 3
     err = flat(proc.stderr)
-    assert "carry none of the per-population AFs the rules test" in err
+    assert "carries no per-population allele frequencies" in err
     assert "--accept-missing-frequencies" in err
-    assert json.loads((out / "run.json").read_text())["status"] == "failed"
-    assert not (out / "tier" / "tiers.tsv").exists() and not (out / "report").exists()
+    assert not out.exists()
 
 
 @pytest.mark.needs_data

@@ -33,8 +33,9 @@ def register(app: typer.Typer) -> None:
                                      "without CSQ, ANN or BCSQ")] = None,
         accept_missing_frequencies: Annotated[
             bool, typer.Option("--accept-missing-frequencies",
-                               help="tier a VCF without gnomAD frequencies (each counted as 0; "
-                               "stated on the report)")] = False,
+                               help="tier without per-population gnomAD frequencies (a "
+                               "missing AF counted as 0, or only the overall AF tested; stated "
+                               "on the report)")] = False,
         threads: Annotated[int, typer.Option("--threads", min=1, help="parallel threads")] = 1,
         resume: Annotated[bool, typer.Option("--resume", help="continue the run in OUTDIR")] = (
             False),

@@ -30,7 +30,7 @@ from typing import Any
 
 import pysam
 
-from bp2.annotation import CONSEQUENCE_KEYS
+from bp2.annotation import CONSEQUENCE_KEYS, POPULATIONS
 from bp2.case import CaseInputs, CaseVcf, Pedigree, check_pedigree, read_pedigree
 from bp2.engine.local import RunMode, RunOptions, RunRecord, prepare_outdir, run_case
 from bp2.errors import InputError, InputProblems, PipelineDefinitionError, UsageError
@@ -138,6 +138,35 @@ def check_vcf(vcf: Path, pedigree: Pedigree, *, annotate: bool, gene_field: str 
     return problems
 
 
+POPULATION_SCAN_RECORDS = 10_000
+"""Records of the population-AF resource read to see whether it carries per-population AFs."""
+
+
+def check_population_af(path: Path, resources: Path | None) -> list[InputError]:
+    """A problem when the resource's first records carry no per-population AF (``AF_<pop>``).
+
+    Tier refuses such alleles too (SRS-284), but only after annotation; checking the head of the
+    resource here stops the run before the output directory is touched.
+    """
+    keys = [f"AF_{population}" for population in POPULATIONS]
+    try:
+        with pysam.VariantFile(str(path)) as handle:
+            declared = [k for k in keys if k in handle.header.info]
+            for count, record in enumerate(handle):
+                if count >= POPULATION_SCAN_RECORDS:
+                    break
+                if any(record.info.get(k) is not None for k in declared):
+                    return []
+    except (OSError, ValueError):
+        return []  # unreadable: the annotate stage reports it with its own message
+    return [InputError(
+        "the population_af resource carries no per-population allele frequencies (AF_<pop>) "
+        f"in its first {POPULATION_SCAN_RECORDS:,} records, so the tiering rules' "
+        "per-population thresholds could not be tested", path=resources, field="population_af",
+        hint="give a gnomAD-style VCF with AF_<population> values, or --accept-missing-"
+        "frequencies to tier on the overall AF alone (stated on the report as a limitation)")]
+
+
 def load_vcf_case(vcf: Path, pedigree: Path, *, resources: Path | None,
                   panels: tuple[Path, ...], gene_field: str | None,
                   accept_missing_frequencies: bool) -> tuple[CaseInputs, bool]:
@@ -161,6 +190,9 @@ def load_vcf_case(vcf: Path, pedigree: Path, *, resources: Path | None,
             hint="add 'population_af' (a gnomAD-style VCF with its index) to the resources, or "
             "give --accept-missing-frequencies to tier with every frequency counted as 0 "
             "(stated on the report as a limitation)"))
+    if annotate and res is not None and res.population_af is not None and (
+            not accept_missing_frequencies):
+        problems.extend(check_population_af(res.population_af.path, resources))
     if vcf.is_file():
         rules = load_rules(packaged_rules()).rules
         keys = tuple(t.key for t in rules.frequency_thresholds.value)
