@@ -201,6 +201,9 @@ def run_dataset(name: str, spec: dict[str, Any], work: Path, threads: int, repea
     bp2 = str(Path(sys.executable).parent / "bp2")
     stage_runs: list[tuple[float, float, float]] = []
     cli_runs: list[tuple[float, float, float]] = []
+    # the same stage without local haplotype re-genotyping: the cost of that step (SRS-158)
+    off_runs: list[tuple[float, float, float]] = []
+    (work / "params-off.json").write_text(json.dumps({"local_haplotypes": False}))
     load_before = os.getloadavg()[0]
     for repeat in range(repeats):
         outdir = work / f"stage-{repeat}"
@@ -208,6 +211,11 @@ def run_dataset(name: str, spec: dict[str, Any], work: Path, threads: int, repea
                                    str(work / "inputs.json"), "--outdir", str(outdir),
                                    "--threads", str(threads), "--seed", "13485"], work))
         cli_runs.append(measure(["bash", "-c", script], work))
+        off_runs.append(measure([bp2, "stage", "run", "call", "--inputs",
+                                 str(work / "inputs.json"), "--params",
+                                 str(work / "params-off.json"), "--outdir",
+                                 str(work / f"stage-off-{repeat}"), "--threads", str(threads),
+                                 "--seed", "13485"], work))
     load_after = os.getloadavg()[0]
     stage_vcf = work / "stage-0" / "calls.vcf.gz"
     bare = work / "bare.vcf.gz"
@@ -225,6 +233,9 @@ def run_dataset(name: str, spec: dict[str, Any], work: Path, threads: int, repea
         "median_stage_s": round(stage_wall, 3),
         "median_cli_s": round(cli_wall, 3),
         "ratio_stage_over_cli": round(stage_wall / cli_wall, 3),
+        "stage_without_local_haplotypes_wall_s": [round(r[0], 3) for r in off_runs],
+        "ratio_local_haplotypes_cost": round(
+            stage_wall / statistics.median(r[0] for r in off_runs), 3),
         "ratio_stage_duration_over_cli": round(
             statistics.median(provenance_durations(work, repeats)) / cli_wall, 3),
         "machine_load_1min_before_after": [round(load_before, 2), round(load_after, 2)],

@@ -131,6 +131,44 @@ class CallParams(StageParams):
         description="phred advantage (99:1 odds) the spanning-read genotype needs over "
         "bcftools' before it replaces it, the usual GQ 20 confidence")
 
+    # --- bp2 local haplotype re-genotyping --------------------------------------------------
+    local_haplotypes: bool = Field(
+        True,
+        description="re-genotype clusters of records in one tandem repeat (holding an indel) "
+        "from read-vs-haplotype alignment (see haplotypes.py)")
+    local_anchor: int = Field(
+        5, ge=1, le=30,
+        description="aligned read bases needed on each side of a cluster's repeat, so reads "
+        "ending inside the repeat (blind to the alleles) do not vote")
+    local_max_window: int = Field(
+        100, ge=10, le=500,
+        description="longest cluster window re-genotyped: two thirds of a 150-base read, so "
+        "about a third of the reads still span it with their anchors")
+    local_min_support: int = Field(
+        2, ge=1,
+        description="fragments a read-derived haplotype needs, as mpileup -m 2: one read's "
+        "error is never a candidate")
+    local_min_fraction: float = Field(
+        0.2, gt=0, le=1,
+        description="fraction of a sample's spanning fragments a read-derived haplotype needs: "
+        "a heterozygote carries 50%, single-read errors stay far below 20%")
+    local_max_candidates: int = Field(
+        8, ge=2, le=16,
+        description="candidate haplotypes per cluster (reference included): bounds the "
+        "genotypes scored per sample to 36")
+    local_error: float = Field(
+        0.01, gt=0, lt=0.5,
+        description="probability of one read-vs-haplotype edit not from the haplotype "
+        "(Illumina base errors plus repeat stutter, phred 20)")
+    local_cap: float = Field(
+        3.0, gt=0,
+        description="largest log10 weight one fragment gives (phred 30), so a chimeric or "
+        "mis-mapped read cannot outweigh two good ones")
+    local_min_lr: float = Field(
+        20.0, ge=0,
+        description="phred advantage (99:1 odds) the read-supported haplotypes need over the "
+        "called ones before they replace them, as regenotype_min_lr")
+
     # --- filters ----------------------------------------------------------------------------
     filters: tuple[FilterRule, ...] = Field(
         DEFAULT_FILTERS,

@@ -255,7 +255,7 @@ def _regenotype_record(rec: pysam.VariantRecord, ref: str, alt: str, fasta: pysa
         seen = 0
         fetch_start, fetch_end = max(0, event.lo - 1), min(length, event.hi + 1)
         for read in handle.fetch(chrom, fetch_start, max(fetch_end, fetch_start + 1)):
-            if not _keep(read, settings):
+            if not keep_read(read, settings):
                 continue
             seen += 1
             if seen > settings.max_reads:
@@ -286,7 +286,8 @@ def _regenotype_record(rec: pysam.VariantRecord, ref: str, alt: str, fasta: pysa
     return assessed, changed
 
 
-def _keep(read: pysam.AlignedSegment, settings: Settings) -> bool:
+def keep_read(read: pysam.AlignedSegment, settings: Settings) -> bool:
+    """Whether mpileup would use the read (flags, MAPQ, improper pairs unless orphans count)."""
     flag: int = read.flag
     if flag & _FLAG_SKIP or read.mapping_quality < settings.min_mapq:
         return False

@@ -5,7 +5,10 @@
 ``ctx.threads`` chunks run at once, each as ``bcftools mpileup | bcftools call -m`` over all the
 case's BAMs together (one VCF column per sample, named by the sample ID whatever the BAM's read
 groups say), with a ploidy table and each sample's sex (:mod:`.ploidy`).  Biallelic indels are
-then re-genotyped from reads that span their repeat context (:mod:`.regenotype`).  The chunks
+then re-genotyped from reads that span their repeat context (:mod:`.regenotype`), and clusters
+of records in one tandem repeat are re-genotyped as haplotypes from read-vs-haplotype alignment
+and, where the reads decide other haplotypes or the records contradict each other, rewritten
+from the decided haplotypes (:mod:`.haplotypes`, :mod:`.local`; ``INFO/LHR``).  The chunks
 are concatenated in order, normalised (``bcftools norm -f ref -m -both``: multiallelic records
 split, indels left-aligned, a REF that disagrees with the reference stops the run), soft
 filtered (FILTER = PASS or the names of the rules that matched) and written as a bgzipped VCF
@@ -13,7 +16,9 @@ with its tabix index.  A small JSON gives record, PASS, SNV/indel counts and Ti/
 
 **bcftools is the Debian command line**, run as a subprocess: it streams, whereas
 ``pysam.bcftools`` holds a tool's whole output in memory.  Memory is bounded by mpileup's
-per-file depth cap and by streaming: no step holds more than one record per sample and site.
+per-file depth cap and by streaming: no step holds more than one record per sample and site,
+except local re-genotyping, which holds one cluster (at most ``local_max_window`` bases of
+records) and its reads (at most ``max_depth`` per sample).
 
 **Only the named files are read.**  htslib finds ``.fai``, ``.gzi`` and ``.bai`` beside the
 file they index, so the stage links each named file into a private scratch folder under its
@@ -51,7 +56,7 @@ from bp2.stages.base import (
     StageModel,
     StageOutputs,
 )
-from bp2.stages.call import commands, ploidy, regenotype
+from bp2.stages.call import commands, local, ploidy, regenotype
 from bp2.stages.call.chunks import Chunk, parse_fai, parse_regions_bed, plan_chunks, whole_contigs
 from bp2.stages.call.files import (
     AlignmentFormat,
@@ -125,6 +130,7 @@ class _ChunkJob:
     reference_index: Path
     reference_gzi: Path | None
     settings: regenotype.Settings | None
+    local: local.LocalSettings | None
 
 
 @dataclass(frozen=True)
@@ -132,21 +138,25 @@ class _ChunkOutcome:
     chunk: int
     assessed: int
     changed: int
+    clusters: int
+    rewritten: int
     stderr: str
 
 
 class CallStage(Stage[CallInputs, CallOutputs, CallParams]):
     ID: ClassVar[str] = "call"
-    VERSION: ClassVar[str] = "1.0.1"
+    VERSION: ClassVar[str] = "1.1.0"
     IMPLEMENTS: ClassVar[tuple[str, ...]] = (
         "SRS-140", "SRS-141", "SRS-142", "SRS-143", "SRS-144", "SRS-145", "SRS-146", "SRS-147",
-        "SRS-148", "SRS-149", "SRS-150", "SRS-151", "SRS-152", "SRS-153",
+        "SRS-148", "SRS-149", "SRS-150", "SRS-151", "SRS-152", "SRS-153", "SRS-154", "SRS-156",
+        "SRS-157", "SRS-158",
     )
     TOOLS: ClassVar[tuple[str, ...]] = ("bcftools", "pysam", "htslib", "edlib")
     SCOPE: ClassVar[Scope] = Scope.CASE
     DESCRIPTION: ClassVar[str] = (
         "Joint calling of the case's samples (bcftools mpileup | call -m) with sex-aware ploidy, "
-        "indel re-genotyping from spanning reads, normalisation, soft filters; bgzipped, "
+        "indel re-genotyping from spanning reads, local haplotype re-genotyping of repeat "
+        "clusters, normalisation, soft filters; bgzipped, "
         "indexed VCF; region-parallel"
     )
 
@@ -246,6 +256,15 @@ class CallStage(Stage[CallInputs, CallOutputs, CallParams]):
             min_mapq=params.min_mapq, error=params.regenotype_error,
             min_lr=params.regenotype_min_lr, max_reads=params.max_depth,
             count_orphans=params.count_orphans)
+        local_settings = None if not params.local_haplotypes else local.LocalSettings(
+            reads=regenotype.Settings(
+                min_mapq=params.min_mapq, error=params.regenotype_error,
+                min_lr=params.regenotype_min_lr, max_reads=params.max_depth,
+                count_orphans=params.count_orphans),
+            anchor=params.local_anchor, max_window=params.local_max_window,
+            min_support=params.local_min_support, min_fraction=params.local_min_fraction,
+            max_candidates=params.local_max_candidates, error=params.local_error,
+            cap=params.local_cap, min_lr=params.local_min_lr)
         jobs = []
         for chunk in _chunks_with_reads(chunks, samples, ref):
             stem = f"chunk-{chunk.index:06d}"
@@ -253,7 +272,7 @@ class CallStage(Stage[CallInputs, CallOutputs, CallParams]):
             mpileup = commands.mpileup_argv(
                 params, reference=ref.name, bams=[aln.name for _, aln, _ in samples],
                 read_groups="read_groups.txt", regions=f"{stem}.regions.txt", seed=ctx.seed)
-            called = f"{stem}.called.bcf" if settings else f"{stem}.bcf"
+            called = f"{stem}.called.bcf" if settings or local_settings else f"{stem}.bcf"
             call = commands.call_argv(params, ploidy=str(ploidy_path),
                                       samples_sex="samples_sex.txt", output=called)
             jobs.append(_ChunkJob(
@@ -261,18 +280,23 @@ class CallStage(Stage[CallInputs, CallOutputs, CallParams]):
                 call=tuple(call), called=called, final=f"{stem}.bcf", samples=tuple(samples),
                 reference=ref, reference_index=work / (ref.name + ".fai"),
                 reference_gzi=(work / (ref.name + ".gzi")) if compressed else None,
-                settings=settings))
+                settings=settings, local=local_settings))
         ctx.logger.info("calling %d sample(s) in %d chunk(s) on %d thread(s)",
                         len(samples), len(jobs), ctx.threads)
-        assessed = changed = 0
+        assessed = changed = clusters = rewritten = 0
         for outcome in _run_jobs(jobs, ctx.threads):
             assessed += outcome.assessed
             changed += outcome.changed
+            clusters += outcome.clusters
+            rewritten += outcome.rewritten
             if outcome.stderr.strip():
                 ctx.logger.debug("chunk %d: %s", outcome.chunk, outcome.stderr.strip())
         if settings:
             ctx.logger.info("indel re-genotyping: %d sample genotypes assessed, %d changed",
                             assessed, changed)
+        if local_settings:
+            ctx.logger.info("local haplotype re-genotyping: %d cluster(s) assessed, %d rewritten",
+                            clusters, rewritten)
         (work / "chunks.txt").write_text("".join(f"{job.final}\n" for job in jobs))
 
         vcf_path, tbi_path = ctx.path(VCF_NAME), ctx.path(VCF_NAME + ".tbi")
@@ -289,6 +313,8 @@ class CallStage(Stage[CallInputs, CallOutputs, CallParams]):
         stats["chunks"] = len(jobs)
         stats["indel_regenotyping"] = {"enabled": bool(settings), "assessed": assessed,
                                        "changed": changed}
+        stats["local_haplotypes"] = {"enabled": bool(local_settings), "clusters": clusters,
+                                     "rewritten": rewritten}
         write_json_atomic(stats_path, stats)
         return CallOutputs(vcf=vcf_path, vcf_index=tbi_path, ploidy=ploidy_path,
                            stats=stats_path)
@@ -413,12 +439,22 @@ def _run_job(job: _ChunkJob) -> _ChunkOutcome:
     stderr = _run_chain([_resolved(job.mpileup, job.bcftools), _resolved(job.call, job.bcftools)],
                         job.workdir)
     summary = regenotype.Summary(0, 0)
+    found = local.LocalSummary(0, 0)
+    current = job.workdir / job.called
     if job.settings is not None:
+        target = job.workdir / (job.final if job.local is None else f"{job.final}.indels.bcf")
         summary = regenotype.regenotype_file(
-            job.workdir / job.called, job.workdir / job.final, job.samples, job.reference,
-            job.reference_index, job.reference_gzi, job.settings)
-        (job.workdir / job.called).unlink()
-    return _ChunkOutcome(job.chunk, summary.assessed, summary.changed, stderr)
+            current, target, job.samples, job.reference, job.reference_index, job.reference_gzi,
+            job.settings)
+        current.unlink()
+        current = target
+    if job.local is not None:
+        found = local.rephase_file(
+            current, job.workdir / job.final, job.samples, job.reference, job.reference_index,
+            job.reference_gzi, job.local)
+        current.unlink()
+    return _ChunkOutcome(job.chunk, summary.assessed, summary.changed, found.clusters,
+                         found.rewritten, stderr)
 
 
 def _run_jobs(jobs: Sequence[_ChunkJob], threads: int) -> Iterator[_ChunkOutcome]:
