@@ -13,8 +13,8 @@ import traceback
 import typer
 
 from bp2 import __version__
-from bp2.cli.common import console_err, report_error
 from bp2.cli.benchmark import register as register_benchmark
+from bp2.cli.common import console_err, report_error
 from bp2.cli.evidence import register as register_evidence
 from bp2.cli.interpret import register as register_interpret
 from bp2.cli.nextflow import nextflow_app
