@@ -36,6 +36,7 @@ from bp2.validation.protocol import (
     NotExecutable,
     Protocol,
     ResolvedDataset,
+    TieringTrioExecution,
     default_test_data,
     resolve_datasets,
 )
@@ -105,6 +106,10 @@ def execute(protocol: Protocol, root: Path, outdir: Path, *, test_data: Path | N
             from bp2.validation.demo import run_demo
 
             figures, comparators = run_demo(ctx, execution)
+        elif isinstance(execution, TieringTrioExecution):
+            from bp2.validation.tiering import run_tiering_trio
+
+            figures, comparators = run_tiering_trio(ctx, execution)
         else:
             from bp2.validation.demo import run_kill_resume
 
@@ -367,6 +372,9 @@ def run_accuracy(ctx: Context, ex: AccuracyExecution) -> tuple[Figures, list[Com
             ok = bool(family.get("overall", {}).get("passed"))
             passing += ok
             figures.set(f"identity.{scenario.name}.family_qc_passed", int(ok))
+            # failed = the data contradict the PED (discordance), not merely too few sites
+            figures.set(f"identity.{scenario.name}.family_qc_failed",
+                        int(family.get("overall", {}).get("status") == "fail"))
             write_json_atomic(ctx.outdir / "scenarios" / f"{scenario.name}.family_qc.json",
                               family)
         figures.set("identity.scenarios", len(ex.scenarios))

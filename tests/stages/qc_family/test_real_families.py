@@ -156,6 +156,7 @@ def test_haploid_called_swap_seen_in_allele_depths(tmp_path: Path) -> None:
 
 def _call_ceph(tmp_path: Path, father_bam: str) -> Path:
     """bcftools mpileup | call on the CEPH reads, the father's column named NA12891."""
+    tmp_path.mkdir(parents=True, exist_ok=True)
     bams = [f"{CEPH}/reads/HG001.chr20.10_10p1mb_sorted.bam", father_bam,
             f"{CEPH}/reads/NA12892.chr20.10_10p1mb_sorted.bam"]
     for bam in bams:
@@ -176,20 +177,50 @@ def _call_ceph(tmp_path: Path, father_bam: str) -> Path:
 
 
 @pytest.mark.needs_data
-@pytest.mark.verifies("SRS-183")
-def test_ceph_10kb_is_insufficient(tmp_path: Path) -> None:
-    """It never passes the 10 kb CEPH trio (about 60 sites), with the real or an HG002 father."""
+@pytest.mark.verifies("SRS-183", "SRS-189")
+def test_ceph_10kb_true_trio_and_swaps(tmp_path: Path) -> None:
+    """It never passes the 10 kb CEPH trio, fails the child↔mother swap, keeps HG002 undecided."""
     need("bcftools")
     ped = data_file(f"{CEPH}/derived/ceph1463_NA12878_trio.ped")
-    for father in (f"{CEPH}/reads/NA12891.chr20.10_10p1mb_sorted.bam",
-                   f"{CEPH}/reads/HG002_NIST_150bp_downsampled_30x.chr20.10_10p1mb.bam"):
-        vcf = _call_ceph(tmp_path, father)
-        _, report = run_stage(tmp_path / Path(father).stem, vcf, ped)
-        for entry in report["relatedness"]:
-            assert entry["status"] == "insufficient_data", entry
-            assert 0 < entry["n_sites"] < 100 and "at least 1,000 needed" in entry["message"]
-        assert report["mendelian"][0]["status"] == "insufficient_data"
-        assert report["overall"]["status"] == "insufficient_data"
+    true_vcf = _call_ceph(tmp_path / "true", f"{CEPH}/reads/NA12891.chr20.10_10p1mb_sorted.bam")
+    # the true trio: about 60 sites, no IBS0 between child and parents, no Mendelian error →
+    # nothing contradicts the PED, nothing confirms it
+    _, report = run_stage(tmp_path / "out-true", true_vcf, ped)
+    for entry in report["relatedness"]:
+        assert entry["status"] == "insufficient_data", entry
+        assert 0 < entry["n_sites"] < 100 and "at least 1,000 needed" in entry["message"]
+    for parent in ("NA12891", "NA12892"):
+        assert pair(report, "HG001", parent)["counts"]["ibs0"] == 0
+    (trio,) = report["mendelian"]
+    assert (trio["n_inconsistent"], trio["status"]) == (0, "insufficient_data")
+    assert report["overall"]["status"] == "insufficient_data"
+
+    # child↔mother FASTQ swap: the child's reads are labelled NA12892 and the mother's HG001
+    swapped = _relabel(tmp_path, true_vcf, {"HG001": "NA12892", "NA12892": "HG001"}, "swap")
+    _, report = run_stage(tmp_path / "out-swap", swapped, ped)
+    father_child = pair(report, "HG001", "NA12891")  # genotypes: father and mother
+    assert (father_child["status"], father_child["flag"]) == ("fail", "RELATEDNESS_DISCORDANCE")
+    assert father_child["counts"]["ibs0"] >= 5 and father_child["p_value"] < 1e-4
+    message = father_child["message"]
+    assert "kinship " in message and f"= {father_child['counts']['ibs0']} of " in message
+    assert f"of {father_child['n_sites']} informative sites" in message and "p = " in message
+    (trio,) = report["mendelian"]
+    assert (trio["status"], trio["flag"]) == ("fail", "MENDELIAN_ERROR_RATE")
+    assert trio["n_inconsistent"] > trio["n_sites"] / 2 and trio["p_value"] < 1e-10
+    assert report["overall"]["status"] == "fail"
+
+    # father replaced by HG002: on this window HG002 and the child share no opposite homozygote
+    # and 3 Mendelian inconsistencies in ~67 sites are not significantly above 2 %: the data
+    # neither confirm nor contradict, so the case stops as insufficient data, never a pass
+    hg002 = _call_ceph(tmp_path / "hg002",
+                       f"{CEPH}/reads/HG002_NIST_150bp_downsampled_30x.chr20.10_10p1mb.bam")
+    _, report = run_stage(tmp_path / "out-hg002", hg002, ped)
+    assert pair(report, "HG001", "NA12891")["counts"]["ibs0"] == 0
+    (trio,) = report["mendelian"]
+    assert trio["n_inconsistent"] >= 1 and 0.001 < trio["p_value"] < 0.5
+    assert "not significantly above the limit" in trio["message"]
+    assert report["overall"]["status"] == "insufficient_data"
+    assert report["overall"]["passed"] is False
 
 
 @pytest.mark.needs_data

@@ -216,3 +216,5 @@ def test_params_defaults() -> None:
         0.354, 0.177, 0.0884, 0.0442)
     assert params.min_kinship_sites == params.min_mendelian_sites == 1000
     assert params.min_x_sites == 20
+    # contradiction on few sites (SRS-189): 1 % genotype error (GQ >= 20), tail below 0.001
+    assert (params.genotype_error_rate, params.discordance_alpha) == (0.01, 0.001)

@@ -1,7 +1,10 @@
 """The family checks' verdicts: pass, fail or insufficient data, each with a readable reason.
 
 Pure functions from counts and PED facts to check records.  A check that cannot decide — too few
-informative sites, or a kinship that cannot be estimated — is *insufficient data*, never a pass.
+informative sites, or a kinship that cannot be estimated — is *insufficient data*, never a pass,
+unless the data *contradict* the PED on those few sites: a declared parent–offspring pair with
+significantly more opposite homozygotes than genotype error explains, or a trio with significantly
+more Mendelian inconsistencies than the allowed rate, fails (:mod:`.significance`).
 Every relatedness message names the kinship, IBS0 and the number of sites used.
 """
 
@@ -16,6 +19,9 @@ from bp2.stages.qc_family.kinship import PairCounts, infer_relationship, relatio
 from bp2.stages.qc_family.mendel import MendelCounts
 from bp2.stages.qc_family.pedigree import LABEL, DegreeCutoffs, FamilyUnit, Relationship
 from bp2.stages.qc_family.sex import AlignmentSex, Basis, InferredSex, SexInference
+from bp2.stages.qc_family.significance import binomial_tail, format_p
+
+IMPLEMENTS = ("SRS-189",)
 
 
 class Status(StrEnum):
@@ -39,6 +45,8 @@ class RelatednessSettings:
     parent_offspring_max_ibs0: float
     min_sites: int
     third_degree_as_unrelated: bool
+    genotype_error_rate: float  # per-site IBS0 rate a true parent-offspring pair may show
+    alpha: float  # a contradiction on too few sites needs a binomial tail below this
 
 
 @dataclass(frozen=True)
@@ -52,6 +60,7 @@ class PairCheck:
     status: Status
     flag: Flag | None
     message: str
+    p_value: float | None = None  # IBS0 tail of a declared parent-offspring pair on few sites
 
 
 @dataclass(frozen=True)
@@ -62,6 +71,7 @@ class MendelCheck:
     status: Status
     flag: Flag | None
     message: str
+    p_value: float | None = None  # binomial tail against max_rate on few sites
 
 
 @dataclass(frozen=True)
@@ -97,21 +107,37 @@ def check_pair(
     said = LABEL[expected]
     kinship, ibs0 = counts.kinship, counts.ibs0_fraction
 
+    p_value: float | None = None
+    if expected is Relationship.PARENT_OFFSPRING and counts.n_sites:
+        p_value = binomial_tail(counts.ibs0, counts.n_sites, settings.genotype_error_rate)
+
     def result(inferred: Relationship | None, status: Status, flag: Flag | None,
                message: str) -> PairCheck:
         return PairCheck(sample_1, sample_2, expected, pedigree_kinship, counts, inferred,
-                         status, flag, message)
+                         status, flag, message, p_value)
 
+    undecided = counts.n_sites < settings.min_sites or kinship is None or ibs0 is None
+    if undecided and p_value is not None and p_value < settings.alpha:
+        return result(None, Status.FAIL, Flag.RELATEDNESS_DISCORDANCE,
+                      f"{pair}: the PED says {said} but {_n(counts.ibs0)} of "
+                      f"{_n(counts.n_sites)} informative sites are opposite homozygotes, more "
+                      f"than a genotype-error rate of {settings.genotype_error_rate:.2%} explains "
+                      f"(binomial {format_p(p_value)} < {settings.alpha:g}) although fewer "
+                      f"than {_n(settings.min_sites)} sites cannot confirm a relationship "
+                      f"({_figures(counts)}); possible sample swap or pedigree error")
+    ibs0_test = "" if p_value is None else (
+        f"; {_n(counts.ibs0)} opposite homozygotes do not contradict parent-offspring at a "
+        f"genotype-error rate of {settings.genotype_error_rate:.2%}, binomial {format_p(p_value)}")
     if counts.n_sites < settings.min_sites:
         return result(None, Status.INSUFFICIENT_DATA, Flag.INSUFFICIENT_SITES,
                       f"{pair}: too few informative sites to confirm that they are {said}: "
                       f"{_n(counts.n_sites)}, at least {_n(settings.min_sites)} needed "
-                      f"({_figures(counts)})")
+                      f"({_figures(counts)}{ibs0_test})")
     if kinship is None or ibs0 is None:
         no_het = sample_1 if counts.het_1 == 0 else sample_2
         return result(None, Status.INSUFFICIENT_DATA, Flag.INSUFFICIENT_SITES,
                       f"{pair}: kinship cannot be estimated because {no_het} has no "
-                      f"heterozygous informative site ({_figures(counts)})")
+                      f"heterozygous informative site ({_figures(counts)}{ibs0_test})")
     inferred = infer_relationship(kinship, ibs0, settings.cutoffs,
                                   settings.parent_offspring_max_ibs0)
     if relationships_agree(expected, inferred, settings.third_degree_as_unrelated):
@@ -126,18 +152,32 @@ def check_pair(
 
 
 def check_mendel(unit: FamilyUnit, counts: MendelCounts, min_sites: int,
-                 max_rate: float) -> MendelCheck:
-    """Judge a trio's (or duo's) Mendelian-inconsistency rate."""
+                 max_rate: float, alpha: float) -> MendelCheck:
+    """Judge a trio's (or duo's) Mendelian-inconsistency rate.
+
+    On fewer than ``min_sites`` sites the rate cannot pass, but a count significantly above
+    ``max_rate`` (one-sided binomial tail below ``alpha``) fails.
+    """
     who = unit.describe()
     rate = counts.rate
     figures = (f"{_n(counts.n_inconsistent)} Mendelian-inconsistent genotypes in "
                f"{_n(counts.n_sites)} informative sites"
                + ("" if rate is None else f" ({rate:.2%}; limit {max_rate:.2%})"))
     if counts.n_sites < min_sites or rate is None:
+        p_value = (binomial_tail(counts.n_inconsistent, counts.n_sites, max_rate)
+                   if counts.n_sites else None)
+        if p_value is not None and p_value < alpha:
+            return MendelCheck(unit, counts, max_rate, Status.FAIL, Flag.MENDELIAN_ERROR_RATE,
+                               f"{who}: {figures} — significantly above the limit (binomial "
+                               f"{format_p(p_value)} < {alpha:g}) although fewer than "
+                               f"{_n(min_sites)} sites cannot confirm consistency; possible "
+                               "sample swap, wrong parent or contamination", p_value)
+        test = "" if p_value is None else (
+            f"; not significantly above the limit, binomial {format_p(p_value)}")
         return MendelCheck(unit, counts, max_rate, Status.INSUFFICIENT_DATA,
                            Flag.INSUFFICIENT_SITES,
                            f"{who}: too few informative sites to judge Mendelian consistency: "
-                           f"{figures}, at least {_n(min_sites)} sites needed")
+                           f"{figures}, at least {_n(min_sites)} sites needed{test}", p_value)
     if rate > max_rate:
         return MendelCheck(unit, counts, max_rate, Status.FAIL, Flag.MENDELIAN_ERROR_RATE,
                            f"{who}: {figures} — above the limit; possible sample swap, "

@@ -50,6 +50,10 @@ def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 6)
 
 
+def _p(value: float | None) -> float | None:
+    return None if value is None else float(f"{value:.6g}")
+
+
 def _pair(check: PairCheck) -> dict[str, Any]:
     c = check.counts
     return {
@@ -61,6 +65,7 @@ def _pair(check: PairCheck) -> dict[str, Any]:
         "ibs0": _round(c.ibs0_fraction),
         "n_sites": c.n_sites,
         "counts": {"het_het": c.het_het, "ibs0": c.ibs0, "het_1": c.het_1, "het_2": c.het_2},
+        "p_value": _p(check.p_value),
         "status": check.status.value,
         "flag": None if check.flag is None else check.flag.value,
         "message": check.message,
@@ -81,6 +86,7 @@ def _mendel(check: MendelCheck) -> dict[str, Any]:
             contig: {"n_sites": sites, "n_inconsistent": bad}
             for contig, (sites, bad) in c.by_contig.items()
         },
+        "p_value": _p(check.p_value),
         "status": check.status.value,
         "flag": None if check.flag is None else check.flag.value,
         "message": check.message,

@@ -6,10 +6,14 @@ reported as pass, fail or insufficient data with a reason a reviewer can read:
 * **Relatedness** of every pair of samples: KING-robust kinship and IBS0 on informative
   autosomal SNVs (:mod:`.kinship`), the degree they imply, compared with the relationship the PED
   implies (:mod:`.pedigree`) → ``RELATEDNESS_DISCORDANCE``.  Fewer informative sites than
-  ``min_kinship_sites`` is ``INSUFFICIENT_SITES``, never a pass.
+  ``min_kinship_sites`` is ``INSUFFICIENT_SITES``, never a pass — unless a declared
+  parent–offspring pair shows significantly more opposite homozygotes than
+  ``genotype_error_rate`` explains (binomial tail < ``discordance_alpha``, :mod:`.significance`),
+  which fails.
 * **Mendelian inconsistency** of every child with its parents (trios, and duos when one parent is
   not in the PED) on autosomes, chrX PARs and (by the child's sex) chrX non-PAR (:mod:`.mendel`)
-  → ``MENDELIAN_ERROR_RATE`` above ``max_mendelian_error_rate``.
+  → ``MENDELIAN_ERROR_RATE`` above ``max_mendelian_error_rate`` (on fewer than
+  ``min_mendelian_sites`` sites: significantly above it, else ``INSUFFICIENT_SITES``).
 * **Sex** of every sample from chrX non-PAR heterozygosity (:mod:`.sex`), and from the optional
   ``qc_alignment`` sex inference JSONs, compared with the PED sex → ``SEX_DISCORDANCE`` (or
   ``SEX_AMBIGUOUS``).
@@ -111,6 +115,14 @@ class QcFamilyParams(StageParams):
     kinship_third_degree_min: float = 0.0442
     parent_offspring_max_ibs0: float = Field(default=0.01, ge=0, le=1)
     third_degree_as_unrelated: bool = True  # KING cannot reliably split 3rd degree/unrelated
+    # contradiction on too few sites (SRS-189): IBS0 of a declared parent-offspring pair is
+    # tested against Binomial(n, genotype_error_rate).  1 %: the GQ >= 20 gate bounds each used
+    # genotype's error at 1 %; measured parent-offspring IBS0 0-0.14 % (0 of 56-59 on the CEPH
+    # window); KING's array cut-off 0.12 % and GWASTools' 0.3 % lie below, so 1 % is conservative
+    genotype_error_rate: float = Field(default=0.01, gt=0, lt=1)
+    # one-sided binomial tail below which few sites still FAIL a check (IBS0 and Mendel): with
+    # at most ~4 tests per trio a true family fails by chance < 0.4 % even at the null error rate
+    discordance_alpha: float = Field(default=0.001, gt=0, lt=1)
     # Mendelian inconsistency: real trios 0.04 % (Ashkenazi) and 0.21 % (justhusky) after the
     # gates; a child-mother swap 23-24 %, an unrelated father (duo) 8 %
     min_mendelian_sites: int = Field(default=1000, ge=1)
@@ -139,10 +151,10 @@ class QcFamilyParams(StageParams):
 
 class QcFamilyStage(Stage[QcFamilyInputs, QcFamilyOutputs, QcFamilyParams]):
     ID: ClassVar[str] = "qc_family"
-    VERSION: ClassVar[str] = "1.0.1"
+    VERSION: ClassVar[str] = "1.1.0"
     IMPLEMENTS: ClassVar[tuple[str, ...]] = (
         "SRS-180", "SRS-181", "SRS-182", "SRS-183", "SRS-184", "SRS-185", "SRS-186", "SRS-187",
-        "SRS-188",
+        "SRS-188", "SRS-189",
     )
     TOOLS: ClassVar[tuple[str, ...]] = ("pysam", "htslib", "numpy")
     SCOPE: ClassVar[Scope] = Scope.CASE
@@ -270,7 +282,8 @@ def evaluate(
     cutoffs = DegreeCutoffs(params.kinship_duplicate_min, params.kinship_first_degree_min,
                             params.kinship_second_degree_min, params.kinship_third_degree_min)
     settings = RelatednessSettings(cutoffs, params.parent_offspring_max_ibs0,
-                                   params.min_kinship_sites, params.third_degree_as_unrelated)
+                                   params.min_kinship_sites, params.third_degree_as_unrelated,
+                                   params.genotype_error_rate, params.discordance_alpha)
     phi = kinship_coefficients(pedigree)
 
     pairs: list[PairCheck] = []
@@ -298,7 +311,7 @@ def evaluate(
                 contigs, table.contig_names, rule,
             )
         mendel.append(check_mendel(unit, inheritance, params.min_mendelian_sites,
-                                   params.max_mendelian_error_rate))
+                                   params.max_mendelian_error_rate, params.discordance_alpha))
 
     thresholds = SexThresholds(params.min_x_sites, params.x_het_fraction_male_max,
                                params.x_het_fraction_female_min)
