@@ -10,6 +10,7 @@ from bp2.errors import ExitCode, InputError
 from bp2.validation.protocol import (
     AccuracyExecution,
     NotExecutable,
+    TieringTrioExecution,
     list_protocols,
     load_protocol,
     resolve_datasets,
@@ -39,7 +40,8 @@ def test_every_project_protocol_loads() -> None:
     kinds = {pid: type(load_protocol(REPO, pid).execution) for pid in ids}
     for pid in ("VAL-002", "VAL-003", "VAL-004"):
         assert kinds[pid] is AccuracyExecution
-    for pid in ("VAL-005", "VAL-007", "VAL-009"):
+    assert kinds["VAL-005"] is TieringTrioExecution
+    for pid in ("VAL-007", "VAL-009"):
         assert kinds[pid] is NotExecutable
 
 

@@ -13,6 +13,10 @@ block, validated here, says how software runs it:
     run ``bp2 demo`` and check it against the demo's own answer keys;
 ``kill-resume``
     kill runs of the demo at seeded moments, resume them and compare every data output;
+``tiering-trio``
+    run the tier stage alone (``bp2 stage run tier``) on a real trio VCF once per de novo
+    genotype-gate parameter set and count the de novo candidates, and on genmod's example VCF to
+    compare bp2's segregation with genmod's inheritance models (:mod:`bp2.validation.tiering`);
 ``not-executable``
     a site protocol or human review: recorded as not executed, with the reason.
 
@@ -35,7 +39,7 @@ from bp2.fileio import sha256_file
 from bp2.trace.items import ValidationProtocol
 from bp2.yamlio import load_yaml, parse_model
 
-IMPLEMENTS = ("SRS-330", "SRS-331")
+IMPLEMENTS = ("SRS-330", "SRS-331", "SRS-344")
 
 TEST_DATA_VAR = "BP2_TEST_DATA"
 DEMO_CASE_VAR = "BP2_DEMO_CASE"
@@ -139,13 +143,59 @@ class KillResumeExecution(_Strict):
     threads: int = Field(default=2, ge=1)
 
 
+ParamValue = int | float | bool | str | None
+
+
+class GateSet(_Strict):
+    """One set of tier-stage parameters (e.g. the de novo genotype gates of a slivar expression),
+    checked against the tier stage's parameters before anything runs."""
+
+    name: Key
+    description: str = Field(min_length=1)
+    params: dict[str, ParamValue] = Field(default_factory=dict)
+
+
+class GenmodSpec(_Strict):
+    """genmod's input VCF, the PED it was run with, its annotated output and the family compared."""
+
+    vcf: Key
+    pedigree: Key
+    expected: Key
+    family: str = Field(default="1", min_length=1)
+    version: str | None = None  # genmod's version that made ``expected``
+
+
+class TieringTrioExecution(_Strict):
+    kind: Literal["tiering-trio"]
+    vcf: Key
+    vcf_index: Key | None = None
+    pedigree: Key
+    panels: Key
+    panels_params: dict[str, ParamValue] = Field(default_factory=dict)
+    params: dict[str, ParamValue] = Field(default_factory=dict)  # tier overrides for every run
+    de_novo: list[GateSet] = Field(min_length=1)
+    genmod: GenmodSpec | None = None
+
+    @model_validator(mode="after")
+    def _unique(self) -> TieringTrioExecution:
+        names = [g.name for g in self.de_novo]
+        if len(set(names)) != len(names):
+            raise ValueError(f"de novo gate set names must be unique: {names}")
+        return self
+
+    def stage_params(self, gate_set: GateSet) -> dict[str, ParamValue]:
+        """The tier-stage parameter overrides of one run: the shared ones, then the gate set's."""
+        return {**self.params, **gate_set.params}
+
+
 class NotExecutable(_Strict):
     kind: Literal["not-executable"]
     reason: str = Field(min_length=1)
 
 
 Execution = Annotated[
-    AccuracyExecution | DemoExecution | KillResumeExecution | NotExecutable,
+    AccuracyExecution | DemoExecution | KillResumeExecution | TieringTrioExecution
+    | NotExecutable,
     Field(discriminator="kind"),
 ]
 
@@ -228,6 +278,14 @@ def _check_keys(protocol: Protocol) -> None:
                  ("execution.expected_tiers", execution.expected_tiers)]
     elif isinstance(execution, KillResumeExecution):
         used += [("execution.truth", execution.truth)]
+    elif isinstance(execution, TieringTrioExecution):
+        used += [(f"execution.{f}", k) for f, k in (
+            ("vcf", execution.vcf), ("vcf_index", execution.vcf_index),
+            ("pedigree", execution.pedigree), ("panels", execution.panels)) if k is not None]
+        if execution.genmod is not None:
+            g = execution.genmod
+            used += [("execution.genmod.vcf", g.vcf), ("execution.genmod.pedigree", g.pedigree),
+                     ("execution.genmod.expected", g.expected)]
     for field, key in used:
         if key not in keys:
             raise InputError.invalid_field(

@@ -25,23 +25,20 @@ import pytest
 from bp2.engine.execute import execute_unit
 from bp2.stages.panels import PanelsStage
 from bp2.stages.tier import TierStage
+from bp2.validation.protocol import TieringTrioExecution, load_protocol
+from bp2.validation.tiering import de_novo_candidates
 from tests.stages.tier import genmod_report
-from tests.stages.tier.helpers import RULES, read_tsv
+from tests.stages.tier.helpers import REPO, RULES
 from tests.testdata import data_file
 
 pytestmark = pytest.mark.needs_data
 
 SLIVAR = "family_trio_vcfs/slivar_ashkenazi_trio/"
 GENMOD = "family_trio_vcfs/genmod_inheritance_models/"
-PARAMS_17 = {"require_frequency_annotation": False, "denovo_site_min_dp": 11}
-PARAMS_4 = {"require_frequency_annotation": False, "denovo_child_min_gq": 11,
-            "denovo_parents_min_gq": 11, "denovo_child_min_dp": 11,
-            "denovo_parents_min_dp": 11, "denovo_parents_max_alt_reads": 1}
-
-
-def _de_novo(segregation: Path) -> list[str]:
-    return [f"{r['chrom']}:{r['pos']}:{r['ref']}:{r['alt']}" for r in read_tsv(segregation)
-            if r["segregation"] == "deNovo" and r["penetrance"] == "complete"]
+# the two gate sets are defined once, in validation protocol VAL-005 (bp2 validate runs them too)
+_VAL_005 = load_protocol(REPO, "VAL-005").execution
+assert isinstance(_VAL_005, TieringTrioExecution)
+PARAMS_17, PARAMS_4 = (_VAL_005.stage_params(g) for g in _VAL_005.de_novo)
 
 
 @pytest.mark.verifies("SRS-234", "SRS-242", "SRS-255", "SRS-259")
@@ -70,7 +67,7 @@ def test_slivar_de_novo_counts(tmp_path: Path, bp2_exe: str) -> None:
                               check=False)
         assert proc.returncode == 0, proc.stderr
         out = work / f"out{expected}"
-        de_novo = _de_novo(out / "segregation.tsv")
+        de_novo = de_novo_candidates(out / "segregation.tsv")
         summary = json.loads((out / "summary.json").read_text())
         assert len(de_novo) == len(set(de_novo)) == expected
         assert summary["segregation"]["complete"]["deNovo"] == expected
