@@ -32,7 +32,7 @@ import socket
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -161,6 +161,53 @@ def prepare_outdir(outdir: Path, mode: RunMode) -> str | None:
     (outdir / STATE_DIR / "cache").mkdir(parents=True, exist_ok=True)
     (outdir / STATE_DIR / "work").mkdir(parents=True, exist_ok=True)
     return moved
+
+
+def write_run_record(
+    outdir: Path, *, pipeline: Pipeline, options: RunOptions, case: CaseInputs,
+    digest: Callable[[Path], str], started: datetime, t0: float, status: str,
+    error: str | None, units: Iterable[UnitRecord], qc_failures: list[str],
+    extra: dict[str, Any],
+) -> RunRecord:
+    """Write ``run.json``: one record for every engine (local, Nextflow), so runs compare."""
+    tools: dict[str, str] = {}
+    for entry in pipeline.stages:
+        tools.update(tool_versions(entry.stage.TOOLS))
+    record = RunRecord(
+        bp2_version=__version__,
+        status=status,
+        error=error,
+        pipeline={
+            "name": pipeline.name,
+            "version": pipeline.version,
+            "path": str(pipeline.path),
+            "sha256": sha256_file(pipeline.path),
+            "seed": pipeline.seed,
+        },
+        mode=str(options.mode),
+        previous_run_moved_to=options.previous_run_moved_to,
+        started=started.isoformat(timespec="seconds"),
+        finished=datetime.now(UTC).isoformat(timespec="seconds"),
+        duration_s=round(time.perf_counter() - t0, 3),
+        host=socket.gethostname(),
+        operator=os.environ.get("BP2_OPERATOR") or _user(),
+        python=platform.python_version(),
+        argv=tuple(sys.argv),
+        threads=options.threads,
+        case=_case_record(case, digest),
+        resources={} if case.resource_set is None else case.resource_set.lock(),
+        stage_versions=pipeline.stage_versions(),
+        params={e.id: e.params.model_dump(mode="json") for e in pipeline.stages},
+        tools=tools,
+        units=tuple(sorted(units, key=lambda u: (u.stage, u.unit))),
+        qc={
+            "failures": qc_failures,
+            "accepted_reason": options.accept_qc_failure if qc_failures else None,
+        },
+        extra=extra,
+    )
+    write_json_atomic(outdir / RUN_FILE, record.model_dump(mode="json"))
+    return record
 
 
 @contextmanager
@@ -436,43 +483,10 @@ def run_case(case: CaseInputs, pipeline: Pipeline, outdir: Path, options: RunOpt
             log.exception("run failed")
             raise
         finally:
-            tools: dict[str, str] = {}
-            for entry in pipeline.stages:
-                tools.update(tool_versions(entry.stage.TOOLS))
-            record = RunRecord(
-                bp2_version=__version__,
-                status=status if error else "completed",
-                error=error,
-                pipeline={
-                    "name": pipeline.name,
-                    "version": pipeline.version,
-                    "path": str(pipeline.path),
-                    "sha256": sha256_file(pipeline.path),
-                    "seed": pipeline.seed,
-                },
-                mode=str(options.mode),
-                previous_run_moved_to=options.previous_run_moved_to,
-                started=started.isoformat(timespec="seconds"),
-                finished=datetime.now(UTC).isoformat(timespec="seconds"),
-                duration_s=round(time.perf_counter() - t0, 3),
-                host=socket.gethostname(),
-                operator=os.environ.get("BP2_OPERATOR") or _user(),
-                python=platform.python_version(),
-                argv=tuple(sys.argv),
-                threads=options.threads,
-                case=_case_record(case, engine.digest),
-                resources={} if case.resource_set is None else case.resource_set.lock(),
-                stage_versions=pipeline.stage_versions(),
-                params={e.id: e.params.model_dump(mode="json") for e in pipeline.stages},
-                tools=tools,
-                units=tuple(sorted(engine.units, key=lambda u: (u.stage, u.unit))),
-                qc={
-                    "failures": list(engine.qc_failures),
-                    "accepted_reason": options.accept_qc_failure if engine.qc_failures else None,
-                },
-                extra=options.extra,
-            )
-            write_json_atomic(outdir / RUN_FILE, record.model_dump(mode="json"))
+            record = write_run_record(
+                outdir, pipeline=pipeline, options=options, case=case, digest=engine.digest,
+                started=started, t0=t0, status=status if error else "completed", error=error,
+                units=engine.units, qc_failures=list(engine.qc_failures), extra=options.extra)
             log.info("run %s in %.1f s", record.status, record.duration_s)
     return record
 

@@ -20,9 +20,7 @@ from __future__ import annotations
 
 import json
 import os
-import platform
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -42,11 +40,10 @@ from bp2.engine.local import (
     RunOptions,
     RunRecord,
     UnitRecord,
-    _case_record,
     _Digests,
-    _user,
     run_logging,
     write_qc_failure_report,
+    write_run_record,
 )
 from bp2.engine.run_context import write_run_context
 from bp2.errors import (
@@ -57,7 +54,7 @@ from bp2.errors import (
     InputError,
     UsageError,
 )
-from bp2.fileio import sha256_file, write_json_atomic
+from bp2.fileio import write_json_atomic
 from bp2.nextflow.graph import is_gate, units_of
 from bp2.nextflow.plan import write_plan
 from bp2.nextflow.render import render_texts
@@ -65,7 +62,6 @@ from bp2.nextflow.trace import TraceRecord, final_attempts, read_trace
 from bp2.pipeline import Pipeline
 from bp2.resources import verify_resources
 from bp2.stages.base import CASE_UNIT, Scope
-from bp2.tools import tool_versions
 
 IMPLEMENTS = ("SRS-404", "SRS-406", "SRS-407")
 
@@ -333,41 +329,15 @@ def run_case_nextflow(case: CaseInputs, pipeline: Pipeline, outdir: Path, option
             log.exception("run failed")
             raise
         finally:
-            tools: dict[str, str] = {}
-            for entry in pipeline.stages:
-                tools.update(tool_versions(entry.stage.TOOLS))
-            record = RunRecord(
-                bp2_version=__version__,
-                status=status if error else "completed",
-                error=error,
-                pipeline={"name": pipeline.name, "version": pipeline.version,
-                          "path": str(pipeline.path), "sha256": sha256_file(pipeline.path),
-                          "seed": pipeline.seed},
-                mode=str(options.mode),
-                previous_run_moved_to=options.previous_run_moved_to,
-                started=started.isoformat(timespec="seconds"),
-                finished=datetime.now(UTC).isoformat(timespec="seconds"),
-                duration_s=round(time.perf_counter() - t0, 3),
-                host=socket.gethostname(),
-                operator=os.environ.get("BP2_OPERATOR") or _user(),
-                python=platform.python_version(),
-                argv=tuple(sys.argv),
-                threads=options.threads,
-                case=_case_record(case, digest),
-                resources={} if case.resource_set is None else case.resource_set.lock(),
-                stage_versions=pipeline.stage_versions(),
-                params={e.id: e.params.model_dump(mode="json") for e in pipeline.stages},
-                tools=tools,
-                units=tuple(sorted(outcome.units, key=lambda u: (u.stage, u.unit))),
-                qc={"failures": failures,
-                    "accepted_reason": options.accept_qc_failure if failures else None},
+            record = write_run_record(
+                outdir, pipeline=pipeline, options=options, case=case, digest=digest,
+                started=started, t0=t0, status=status if error else "completed", error=error,
+                units=outcome.units, qc_failures=failures,
                 extra={**options.extra, "engine": "nextflow", "nextflow": {
                     "profile": nf.profile, "command": command,
                     "work_dir": nf.work_dir or str(state / "work"),
                     "configs": [str(c) for c in nf.configs],
                     "scheduling": scheduling(trace),
-                }},
-            )
-            write_json_atomic(outdir / RUN_FILE, record.model_dump(mode="json"))
+                }})
             log.info("run %s in %.1f s", record.status, record.duration_s)
     return record
