@@ -9,14 +9,17 @@ For each dataset it runs, alternately and ``--repeats`` times:
 * **command line**: ``minimap2 -ax sr -t T ref r1 r2 | samtools fixmate -m -u - - |
   samtools sort -u -@ T -m 768M | samtools markdup -@ T - out.bam`` then
   ``samtools index -@ T`` — the same steps and output the stage produces;
-* **stage**: ``bp2 stage run align --threads T`` on the same files.
+* **stage**: ``bp2 stage run align --threads T`` on the same files;
+* **baseline** (only with ``--baseline-bp2 EXE``): the same stage run by another ``bp2``
+  executable (an earlier version, say), so a change is measured before and after in one run.
 
 It reports the median and least wall time of each, their ratios (stage / command line), the
 stage's own duration from its provenance (without Python start-up and input hashing), the CPU
 time of each process tree, the peak resident memory of the largest process of each run
 (``wait4`` rusage), the duplicate counts of both outputs, and the tool versions, to
-``benchmarks/results/align.json``.  The machine may be shared: the least wall times and the CPU
-ratio are the figures least disturbed by other work.  minimap2 and samtools are
+``benchmarks/results/align.json``, with the 1-minute load average after each round.  The machine
+may be shared: the least wall times and the CPU ratio are the figures least disturbed by other
+work.  minimap2 and samtools are
 installed from Debian (``apt-get install``) when missing.
 """
 
@@ -108,7 +111,23 @@ def versions() -> dict[str, str]:
     }
 
 
-def bench(dataset: str, threads: int, repeats: int, bp2: str) -> dict[str, Any]:
+def stage_summary(walls: list[float], cpu: list[float], rss: list[float], inner: list[float],
+                  cli_median: float) -> dict[str, Any]:
+    median, duration = statistics.median(walls), statistics.median(inner)
+    return {
+        "wall_s": [round(w, 3) for w in walls],
+        "median_wall_s": round(median, 3),
+        "min_wall_s": round(min(walls), 3),
+        "median_cpu_s": round(statistics.median(cpu), 3),
+        "median_stage_duration_s": round(duration, 3),
+        "peak_rss_mib": round(max(rss), 1),
+        "ratio_wall": round(median / cli_median, 3),
+        "ratio_stage_duration": round(duration / cli_median, 3),
+    }
+
+
+def bench(dataset: str, threads: int, repeats: int, bp2: str,
+          baseline: str | None = None, label: str | None = None) -> dict[str, Any]:
     ref = DATA / REFERENCE
     r1, r2 = (DATA / p for p in DATASETS[dataset])
     cli_walls: list[float] = []
@@ -118,6 +137,8 @@ def bench(dataset: str, threads: int, repeats: int, bp2: str) -> dict[str, Any]:
     stage_cpu: list[float] = []
     stage_rss: list[float] = []
     stage_inner: list[float] = []
+    base: tuple[list[float], list[float], list[float], list[float]] = ([], [], [], [])
+    loads: list[float] = []
     with tempfile.TemporaryDirectory(prefix="bp2-align-bench-") as tmp_name:
         tmp = Path(tmp_name)
         inputs = tmp / "inputs.json"
@@ -141,11 +162,20 @@ def bench(dataset: str, threads: int, repeats: int, bp2: str) -> dict[str, Any]:
             stage_rss.append(rss)
             provenance = json.loads((stage_dir / "provenance.json").read_text())
             stage_inner.append(float(provenance["duration_s"]))
+            if baseline is not None:
+                base_dir = tmp / f"baseline{attempt}"
+                wall, cpu, rss = timed([baseline, "stage", "run", "align", "--inputs",
+                                        str(inputs), "--outdir", str(base_dir), "--threads",
+                                        str(threads)], tmp)
+                for values, value in zip(base, (wall, cpu, rss, float(json.loads(
+                        (base_dir / "provenance.json").read_text())["duration_s"])), strict=True):
+                    values.append(value)
+            loads.append(round(os.getloadavg()[0], 2))
         metrics = json.loads((stage_dir / "NA12878.align_metrics.json").read_text())
         cli_dups = duplicates(cli_bam)
     cli_median, stage_median = statistics.median(cli_walls), statistics.median(stage_walls)
     inner = statistics.median(stage_inner)
-    return {
+    result: dict[str, Any] = {
         "reads": str(r1.relative_to(DATA)) + " + R2",
         "read_pairs": metrics["primary_reads"] // 2,
         "command_line": {
@@ -171,7 +201,11 @@ def bench(dataset: str, threads: int, repeats: int, bp2: str) -> dict[str, Any]:
         "ratio_cpu": round(statistics.median(stage_cpu) / statistics.median(cli_cpu), 3),
         "duplicate_difference_pct": round(
             100 * abs(metrics["duplicates"] - cli_dups) / max(cli_dups, 1), 3),
+        "load_average_1min_per_round": loads,
     }
+    if baseline is not None:
+        result["baseline"] = {"bp2": label or baseline, **stage_summary(*base, cli_median)}
+    return result
 
 
 def main() -> None:
@@ -180,6 +214,10 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "results" / "align.json")
+    parser.add_argument("--baseline-bp2", default=None,
+                        help="another bp2 executable whose align stage is timed alongside")
+    parser.add_argument("--baseline-label", default=None,
+                        help="what the baseline is, for the results (default: its path)")
     args = parser.parse_args()
     ensure_debian_tools()
     bp2 = shutil.which("bp2") or str(REPO / ".venv" / "bin" / "bp2")
@@ -196,7 +234,8 @@ def main() -> None:
         "tool_versions": versions(),
         "peak_rss_note": "largest single process of each run (wait4 ru_maxrss); the stage's "
                          "forked mapping workers share the minimap2 index copy-on-write",
-        "datasets": {d: bench(d, args.threads, args.repeats, bp2) for d in args.datasets},
+        "datasets": {d: bench(d, args.threads, args.repeats, bp2, args.baseline_bp2,
+                              args.baseline_label) for d in args.datasets},
     }
     # other work on a shared machine inflates wall times: the 1-minute load average says how much
     results["load_average_1min"] = {"before": round(load_before, 2),
@@ -212,6 +251,11 @@ def main() -> None:
               f"peak RSS {result['command_line']['peak_rss_mib']} / "
               f"{result['stage']['peak_rss_mib']} MiB, duplicates "
               f"{result['command_line']['duplicates']} / {result['stage']['duplicates']}")
+        if "baseline" in result:
+            base = result["baseline"]
+            print(f"  baseline {base['bp2']}: {base['median_wall_s']} s (in-stage "
+                  f"{base['median_stage_duration_s']} s), ratio {base['ratio_wall']} (in-stage "
+                  f"{base['ratio_stage_duration']}), peak RSS {base['peak_rss_mib']} MiB")
     print(f"written {args.out}")
 
 

@@ -8,7 +8,16 @@ from pathlib import Path
 import pytest
 
 from bp2.errors import InputError
-from bp2.stages.align.fastq import Chunk, chunks, open_fastq, parse_lines, parse_pairs, read_name
+from bp2.stages.align.fastq import (
+    Chunk,
+    chunks,
+    open_fastq,
+    parse_chunk,
+    parse_columns,
+    parse_lines,
+    parse_pairs,
+    read_name,
+)
 from bp2.stages.align.sam import Read
 
 P1, P2 = Path("a_R1.fastq.gz"), Path("a_R2.fastq.gz")
@@ -120,3 +129,40 @@ def test_non_ascii_is_refused(tmp_path: Path) -> None:
     path.write_bytes(b"@a\nAC\xc3\xa9\n+\nIIII\n")
     with pytest.raises(InputError, match="non-ASCII"), open_fastq(path) as lines:
         list(lines)
+
+
+@pytest.mark.verifies("SRS-130")
+def test_names_of_a_chunk_follow_the_one_name_rule() -> None:
+    """It names every record of a chunk as read_name names one header, odd headers included."""
+    headers = ["@r/1", "@r/2 c", "@HSQ:1:2 1:N:0", "@r/12", "@ab", "@a/x", "@a\t/1", "@x/9\r"]
+    lines = [line for h in headers for line in record(h[1:].rstrip("\r"))]
+    lines[0::4] = [h + "\n" for h in headers]
+    names, bases, quals = parse_columns(lines, P1, 1)
+    assert names == [read_name(h + "\n") for h in headers]
+    assert names[:4] == ["r", "r", "HSQ:1:2", "r/12"] and (bases[0], quals[0]) == ("ACGT", "IIII")
+    # a header with a space after '@' takes the general rule (the name after the space)
+    spaced = parse_columns(["@ lead/1\n", "A\n", "+\n", "I\n"], P1, 1)[0]
+    assert spaced == [read_name("@ lead/1\n")] == ["lead"]
+
+
+@pytest.mark.verifies("SRS-130")
+def test_chunk_columns_match_parsed_pairs() -> None:
+    """It gives the same names, bases and qualities as columns as it does as read pairs."""
+    chunk = Chunk(record("a/1") + record("b/1", "GG", "!!"), record("a/2") + record("b/2"), 1, 0)
+    names, bases1, quals1, bases2, quals2 = parse_chunk(chunk, P1, P2)
+    pairs = parse_pairs(chunk, P1, P2)
+    assert names == [one.name for one, _ in pairs] == ["a", "b"]
+    assert (bases1, quals1) == ([one.seq for one, _ in pairs], [one.qual for one, _ in pairs])
+    assert (bases2, quals2) == ([two.seq for _, two in pairs], [two.qual for _, two in pairs])
+
+
+@pytest.mark.verifies("SRS-130")
+def test_truncated_gzip_is_refused_when_cut_into_chunks(tmp_path: Path) -> None:
+    """It refuses a gzip FASTQ cut short while chunks are taken from it, naming the file."""
+    whole = gzip.compress("".join(record("a") * 20000).encode())
+    path = tmp_path / "cut.fastq.gz"
+    path.write_bytes(whole[: len(whole) * 3 // 4])
+    with pytest.raises(InputError) as info, open_fastq(path) as one, open_fastq(path) as two:
+        list(chunks(one, two, 1000))
+    assert "truncated or its compression is corrupt" in info.value.title
+    assert info.value.path == str(path)

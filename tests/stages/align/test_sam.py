@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 
 import pytest
@@ -14,6 +15,7 @@ from bp2.stages.align.sam import (
     is_proper,
     pair_gap,
     pair_records,
+    pair_text,
     revcomp,
 )
 
@@ -167,3 +169,54 @@ def test_hits_of_pair_turns_read2_coordinates_back() -> None:
     first, second = hits_of_pair(hits, 30, 101)
     assert first == [Hit("chr1", 100, 130, 0, 30, False, 60, 0, "30M")]
     assert second == [Hit("chr1", 300, 330, 0, 30, False, 60, 2, "10M2I18M")]
+
+
+def random_hit(rng: random.Random, read_num: int, qlen: int) -> FakeMappyHit:
+    """A plausible mappy hit: an aligned query interval, a CIGAR of its length, any strand."""
+    q_st = rng.choice([0, 0, 0, rng.randrange(qlen // 2)])
+    q_en = rng.choice([qlen, qlen, qlen, rng.randrange(q_st + 1, qlen + 1)])
+    aligned = q_en - q_st
+    cigar = [[aligned, 0]]
+    ref_len = aligned
+    if aligned > 4 and rng.random() < 0.3:  # an insertion or a deletion inside
+        op, size = rng.choice([(1, 2), (2, 3)])
+        head = rng.randrange(1, aligned - 2)
+        cigar = [[head, 0], [size, op], [aligned - head - (size if op == 1 else 0), 0]]
+        ref_len = aligned - size if op == 1 else aligned + size
+    r_st = rng.choice([rng.randrange(0, 60), rng.randrange(0, 2000)])
+    return FakeMappyHit(rng.choice(["chr1", "chr1", "chr1", "chr2"]), r_st, r_st + ref_len, q_st,
+                        q_en, rng.choice([1, -1]), rng.randrange(61), rng.randrange(5), cigar,
+                        rng.random() > 0.1, read_num)
+
+
+@pytest.mark.verifies("SRS-120")
+def test_pair_text_writes_what_pair_records_writes() -> None:
+    """It writes each pair's records exactly as the general rules do, on many varied pairs."""
+    rng = random.Random(20261125)
+    single_hit_pairs = 0
+    for _ in range(3000):
+        len1, len2 = rng.choice([(10, 10), (40, 60), (150, 150)])
+        read1, read2 = (Read("p", "".join(rng.choices("ACGTN", k=n)),
+                             "".join(rng.choices("#5<I", k=n))) for n in (len1, len2))
+        hits = [random_hit(rng, 1, len1) for _ in range(rng.choice([0, 1, 1, 1, 2]))]
+        hits += [random_hit(rng, 2, len2) for _ in range(rng.choice([0, 1, 1, 1, 2]))]
+        rng.shuffle(hits)
+        first, second = hits_of_pair(hits, len1, len2)
+        single_hit_pairs += len(first) == len(second) == 1
+        expected = "\n".join(pair_records(read1, read2, first, second, "G", 300))
+        assert pair_text("p", read1.seq, read1.qual, read2.seq, read2.qual, iter(hits), "G",
+                         300) == expected, hits
+    assert single_hit_pairs > 500  # the direct path was exercised, not only the general one
+    # the edges: a gap of exactly 598 (proper) and 599 (not) either way round, equal 5' ends
+    seq, qual = "A" * 101, "I" * 101
+    for a_st, a_strand, b_st, b_strand in [(100, 1, 799, -1), (100, 1, 800, -1),
+                                           (799, -1, 100, 1), (800, -1, 100, 1),
+                                           (100, 1, 0, -1), (100, -1, 0, 1)]:
+        hits = [FakeMappyHit("chr1", a_st, a_st + 101, 0, 101, a_strand, 60, 0, [[101, 0]],
+                             True, 1),
+                FakeMappyHit("chr1", b_st, b_st + 101, 0, 101, b_strand, 60, 0, [[101, 0]],
+                             True, 2)]
+        first, second = hits_of_pair(hits, 101, 101)
+        expected = "\n".join(pair_records(Read("e", seq, qual), Read("e", seq, qual), first,
+                                          second, "G"))
+        assert pair_text("e", seq, qual, seq, qual, hits, "G") == expected, hits

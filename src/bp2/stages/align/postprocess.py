@@ -1,4 +1,4 @@
-"""The samtools steps after alignment: fixmate → sort → markdup streamed, then index, flagstat.
+"""The samtools steps after alignment: fixmate → sort → markdup streamed, then index ∥ flagstat.
 
 The I/O edge of the stage.  SAM text goes into ``samtools fixmate -m`` (mate fields, MC and ms
 tags), whose uncompressed BAM streams into ``samtools sort`` (memory bounded by ``-m`` per
@@ -109,17 +109,39 @@ def run_tool(argv: list[str], name: str, *, capture: bool = False) -> str:
     return proc.stdout.decode() if capture else ""
 
 
-def index(alignments: Path, index_path: Path, threads: int) -> None:
-    """Write the .bai/.crai of a coordinate-sorted BAM/CRAM to ``index_path``."""
-    samtools = require_executable("samtools")
-    run_tool([samtools, "index", "-@", str(max(1, threads)), str(alignments), str(index_path)],
-             "samtools index")
+def _index_argv(alignments: Path, index_path: Path, threads: int) -> list[str]:
+    return [require_executable("samtools"), "index", "-@", str(max(1, threads)), str(alignments),
+            str(index_path)]
+
+
+def _flagstat_argv(alignments: Path, threads: int, reference: Path | None) -> list[str]:
+    ref = ["--input-fmt-option", f"reference={reference}"] if reference is not None else []
+    return [require_executable("samtools"), "flagstat", "-@", str(max(1, threads)), "-O", "json",
+            *ref, str(alignments)]
 
 
 def flagstat(alignments: Path, threads: int, reference: Path | None = None) -> str:
     """``samtools flagstat -O json`` of a BAM/CRAM (the reference is needed to decode CRAM)."""
-    samtools = require_executable("samtools")
-    ref = ["--input-fmt-option", f"reference={reference}"] if reference is not None else []
-    return run_tool([samtools, "flagstat", "-@", str(max(1, threads)), "-O", "json", *ref,
-                     str(alignments)], "samtools flagstat", capture=True)
+    return run_tool(_flagstat_argv(alignments, threads, reference), "samtools flagstat",
+                    capture=True)
+
+
+def index_and_flagstat(
+    alignments: Path, index_path: Path, threads: int, reference: Path | None = None
+) -> str:
+    """Write the .bai/.crai of a coordinate-sorted BAM/CRAM to ``index_path`` while
+    :func:`flagstat` reads the same file (both only read it); returns the flagstat JSON.
+
+    A failing step is reported as in :func:`run_tool`.
+    """
+    indexing = subprocess.Popen(_index_argv(alignments, index_path, threads),
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        counts = flagstat(alignments, threads, reference)
+    finally:
+        _, stderr = indexing.communicate()
+    if indexing.returncode != 0:
+        raise EnvironmentProblem.tool_failed("samtools index", indexing.returncode,
+                                             stderr.decode(errors="replace"))
+    return counts
 

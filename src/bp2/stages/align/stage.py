@@ -47,10 +47,8 @@ by ``minimap2 -x sr -d``, loaded with ``mappy.Aligner(fn_idx_in=...)``), checked
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import shutil
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import ClassVar, Literal
 
@@ -78,8 +76,13 @@ from bp2.stages.align.metrics import (
     parse_flagstat,
     parse_markdup_stats,
 )
-from bp2.stages.align.postprocess import ChainSettings, flagstat, index, markdup_chain
-from bp2.stages.align.reference import contig_md5s, linked_reference
+from bp2.stages.align.postprocess import (
+    ChainSettings,
+    flagstat,
+    index_and_flagstat,
+    markdup_chain,
+)
+from bp2.stages.align.reference import BackgroundMd5s, linked_reference
 from bp2.stages.base import (
     BindContext,
     Scope,
@@ -155,7 +158,7 @@ class AlignParams(StageParams):
 
 class AlignStage(Stage[AlignInputs, AlignOutputs, AlignParams]):
     ID: ClassVar[str] = "align"
-    VERSION: ClassVar[str] = "1.1.0"
+    VERSION: ClassVar[str] = "1.1.1"
     IMPLEMENTS: ClassVar[tuple[str, ...]] = (
         "SRS-120", "SRS-121", "SRS-122", "SRS-123", "SRS-124", "SRS-125", "SRS-126", "SRS-127",
         "SRS-128", "SRS-129", "SRS-130", "SRS-131", "SRS-132", "SRS-133", "SRS-134",
@@ -195,9 +198,8 @@ class AlignStage(Stage[AlignInputs, AlignOutputs, AlignParams]):
         read_group = ReadGroup(inputs.sample, inputs.sample, params.platform, library)
         # The contig MD5s are computed in a forked process while minimap2 builds its index here
         # (neither releases the GIL, and each takes a fraction of a second on hg19 chr20).
-        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as helper:
-            md5_job = helper.submit(contig_md5s, inputs.reference, inputs.reference_index,
-                                    inputs.reference_gzi, contigs)
+        with BackgroundMd5s(inputs.reference, inputs.reference_index, inputs.reference_gzi,
+                            contigs) as md5_job:
             aligner = load_aligner(inputs.reference, params.preset, ctx.threads)
             ctx.logger.debug("minimap2 index built")
             md5s = md5_job.result()
@@ -228,9 +230,8 @@ class AlignStage(Stage[AlignInputs, AlignOutputs, AlignParams]):
                 ctx.logger.debug("all pairs mapped")
             ctx.logger.info("aligned %d read pairs of %s", count, inputs.sample)
             ctx.logger.debug("sorted and duplicate-marked")
-            index(tmp, tmp_index, ctx.threads)
+            counts = parse_flagstat(index_and_flagstat(tmp, tmp_index, ctx.threads, linked))
             ctx.logger.debug("indexed")
-            counts = parse_flagstat(flagstat(tmp, ctx.threads, linked))
         metrics = build_metrics(inputs.sample, "fastq", counts,
                                 parse_markdup_stats(stats.read_text()))
         metrics_path = ctx.path(inputs.sample + ".align_metrics.json")
