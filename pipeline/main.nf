@@ -64,11 +64,11 @@ process INTAKE {
     script:
     """
     bp2 nextflow bind intake --unit '${unit}' --definition '${definition}' --case '${case_json}' --keys '${keys.join(",")}' --out _inputs.json ${staged}
-    bp2 stage run intake --inputs _inputs.json --outdir 'intake' --pipeline '${definition}' --seed ${params.seed} --threads ${task.cpus}
+    bp2 stage run intake --inputs _inputs.json --outdir 'intake' --pipeline '${definition}' --seed ${params.seed} --threads ${task.cpus} --unit '${unit}'
     """
 }
 
-// align 1.1.0 (sample scope): Align paired reads with minimap2 (mappy, -x sr) with a read group; fixmate, sort, mark duplicates and index (BAM or CRAM); an aligned BAM of the same reference is used as is
+// align 1.1.1 (sample scope): Align paired reads with minimap2 (mappy, -x sr) with a read group; fixmate, sort, mark duplicates and index (BAM or CRAM); an aligned BAM of the same reference is used as is
 // resources: minimap2 with a genome index (~8 GB) and sorting
 process ALIGN {
     tag "${unit}"
@@ -87,7 +87,7 @@ process ALIGN {
     script:
     """
     bp2 nextflow bind align --unit '${unit}' --definition '${definition}' --case '${case_json}' --keys '${keys.join(",")}' --out _inputs.json ${staged}
-    bp2 stage run align --inputs _inputs.json --outdir '${unit}' --pipeline '${definition}' --seed ${params.seed} --threads ${task.cpus}
+    bp2 stage run align --inputs _inputs.json --outdir '${unit}' --pipeline '${definition}' --seed ${params.seed} --threads ${task.cpus} --unit '${unit}'
     """
 }
 
@@ -110,11 +110,11 @@ process QC_ALIGNMENT {
     script:
     """
     bp2 nextflow bind qc_alignment --unit '${unit}' --definition '${definition}' --case '${case_json}' --keys '${keys.join(",")}' --out _inputs.json ${staged}
-    bp2 stage run qc_alignment --inputs _inputs.json --outdir '${unit}' --pipeline '${definition}' --seed ${params.seed} --threads ${task.cpus}
+    bp2 stage run qc_alignment --inputs _inputs.json --outdir '${unit}' --pipeline '${definition}' --seed ${params.seed} --threads ${task.cpus} --unit '${unit}'
     """
 }
 
-// call 1.0.1 (case scope): Joint calling of the case's samples (bcftools mpileup | call -m) with sex-aware ploidy, indel re-genotyping from spanning reads, normalisation, soft filters; bgzipped, indexed VCF; region-parallel
+// call 1.1.0 (case scope): Joint calling of the case's samples (bcftools mpileup | call -m) with sex-aware ploidy, indel re-genotyping from spanning reads, local haplotype re-genotyping of repeat clusters, normalisation, soft filters; bgzipped, indexed VCF; region-parallel
 // resources: parallel mpileup chunks over the trio's alignments
 process CALL {
     tag "${unit}"
@@ -133,11 +133,11 @@ process CALL {
     script:
     """
     bp2 nextflow bind call --unit '${unit}' --definition '${definition}' --case '${case_json}' --keys '${keys.join(",")}' --out _inputs.json ${staged}
-    bp2 stage run call --inputs _inputs.json --outdir 'call' --pipeline '${definition}' --seed ${params.seed} --threads ${task.cpus}
+    bp2 stage run call --inputs _inputs.json --outdir 'call' --pipeline '${definition}' --seed ${params.seed} --threads ${task.cpus} --unit '${unit}'
     """
 }
 
-// qc_family 1.0.1 (case scope): Family QC on the joint VCF: KING-robust kinship and IBS0 per pair against the PED, Mendelian-inconsistency rate per trio, chrX sex check against the PED
+// qc_family 1.1.0 (case scope): Family QC on the joint VCF: KING-robust kinship and IBS0 per pair against the PED, Mendelian-inconsistency rate per trio, chrX sex check against the PED
 // resources: genotype matrix of the family VCF
 process QC_FAMILY {
     tag "${unit}"
@@ -156,7 +156,7 @@ process QC_FAMILY {
     script:
     """
     bp2 nextflow bind qc_family --unit '${unit}' --definition '${definition}' --case '${case_json}' --keys '${keys.join(",")}' --out _inputs.json ${staged}
-    bp2 stage run qc_family --inputs _inputs.json --outdir 'qc_family' --pipeline '${definition}' --seed ${params.seed} --threads ${task.cpus}
+    bp2 stage run qc_family --inputs _inputs.json --outdir 'qc_family' --pipeline '${definition}' --seed ${params.seed} --threads ${task.cpus} --unit '${unit}'
     """
 }
 
@@ -179,11 +179,11 @@ process ANNOTATE {
     script:
     """
     bp2 nextflow bind annotate --unit '${unit}' --definition '${definition}' --case '${case_json}' --keys '${keys.join(",")}' --out _inputs.json ${staged}
-    bp2 stage run annotate --inputs _inputs.json --outdir 'annotate' --pipeline '${definition}' --seed ${params.seed} --threads ${task.cpus}
+    bp2 stage run annotate --inputs _inputs.json --outdir 'annotate' --pipeline '${definition}' --seed ${params.seed} --threads ${task.cpus} --unit '${unit}'
     """
 }
 
-// panels 1.0.0 (case scope): Load PanelApp panels, keep green genes, map PanelApp MOI strings to GEL tiering MOIs and match genes to the gene model
+// panels 1.1.0 (case scope): Load PanelApp panels, keep green genes, map PanelApp MOI strings to GEL tiering MOIs and match genes to the gene model
 // resources: small JSON panels
 process PANELS {
     tag "${unit}"
@@ -202,11 +202,11 @@ process PANELS {
     script:
     """
     bp2 nextflow bind panels --unit '${unit}' --definition '${definition}' --case '${case_json}' --keys '${keys.join(",")}' --out _inputs.json ${staged}
-    bp2 stage run panels --inputs _inputs.json --outdir 'panels' --pipeline '${definition}' --seed ${params.seed} --threads ${task.cpus}
+    bp2 stage run panels --inputs _inputs.json --outdir 'panels' --pipeline '${definition}' --seed ${params.seed} --threads ${task.cpus} --unit '${unit}'
     """
 }
 
-// tier 1.1.1 (case scope): GEL small-variant tiering: PASS, segregation (complete/incomplete penetrance), population frequency by MOI, impact, panel MOI, ClinVar route; Tier 1/2/3 TSV+JSON
+// tier 1.2.0 (case scope): GEL small-variant tiering: PASS, segregation (complete/incomplete penetrance), population frequency by MOI, impact, panel MOI, ClinVar route; Tier 1/2/3 TSV+JSON
 // resources: annotated family VCF, one record at a time
 process TIER {
     tag "${unit}"
@@ -225,11 +225,11 @@ process TIER {
     script:
     """
     bp2 nextflow bind tier --unit '${unit}' --definition '${definition}' --case '${case_json}' --keys '${keys.join(",")}' --out _inputs.json ${staged}
-    bp2 stage run tier --inputs _inputs.json --outdir 'tier' --pipeline '${definition}' --seed ${params.seed} --threads ${task.cpus}
+    bp2 stage run tier --inputs _inputs.json --outdir 'tier' --pipeline '${definition}' --seed ${params.seed} --threads ${task.cpus} --unit '${unit}'
     """
 }
 
-// report 1.0.0 (case scope): Clinical case report (HTML and PDF): case, samples, QC with accepted failures, tiered variants by tier, panels with versions and coverage, versions, input digests and limitations; case and report IDs on every page
+// report 1.1.0 (case scope): Clinical case report (HTML and PDF): case, samples, QC with accepted failures, tiered variants by tier, panels with versions and coverage, versions, input digests and limitations; case and report IDs on every page
 // resources: HTML and PDF rendering
 process REPORT {
     tag "${unit}"
@@ -248,7 +248,7 @@ process REPORT {
     script:
     """
     bp2 nextflow bind report --unit '${unit}' --definition '${definition}' --case '${case_json}' --keys '${keys.join(",")}' --out _inputs.json ${staged}
-    bp2 stage run report --inputs _inputs.json --outdir 'report' --pipeline '${definition}' --seed ${params.seed} --threads ${task.cpus}
+    bp2 stage run report --inputs _inputs.json --outdir 'report' --pipeline '${definition}' --seed ${params.seed} --threads ${task.cpus} --unit '${unit}'
     """
 }
 

@@ -79,9 +79,9 @@ def test_each_task_reads_only_its_declared_inputs_and_matches_the_local_engine(
                  for name in expected}
     assert {name: diff for name, diff in differing.items() if diff} == {}
     for name in expected:
-        local_key = json.loads((expected[name] / "provenance.json").read_text())["cache_key"]
-        task_key = json.loads((published[name] / "provenance.json").read_text())["cache_key"]
-        assert task_key == local_key, name
+        local = json.loads((expected[name] / "provenance.json").read_text())
+        task = json.loads((published[name] / "provenance.json").read_text())
+        assert (task["cache_key"], task["unit"]) == (local["cache_key"], local["unit"]), name
 
 
 @pytest.mark.slow

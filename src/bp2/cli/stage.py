@@ -78,6 +78,9 @@ def run_cmd(
     ] = None,
     threads: Annotated[int, typer.Option("--threads", min=1, help="threads")] = 1,
     seed: Annotated[int, typer.Option("--seed", help="random seed")] = 0,
+    unit: Annotated[str, typer.Option(
+        "--unit", help="unit recorded in provenance (a sample ID, or 'case'; set by the "
+        "Nextflow workflow)")] = "standalone",
 ) -> None:
     """Run one stage alone on the files named in INPUTS, writing only under OUTDIR."""
     from bp2.engine.standalone import run_stage_alone
@@ -90,6 +93,7 @@ def run_cmd(
         pipeline_path=pipeline,
         threads=threads,
         seed=seed,
+        unit=unit,
     )
     console.print(
         f"{provenance.stage} {provenance.version}: {len(provenance.outputs)} output(s) "
