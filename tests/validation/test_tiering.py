@@ -129,8 +129,8 @@ def test_val_005_failures_are_recorded_or_refused(tmp_path: Path) -> None:
         validate(root, ["VAL-005"], tmp_path / "a" / "out", test_data=data)
     record = yaml.safe_load((tmp_path / "a" / "out" / "VAL-005" / "result.json").read_text())
     assert record["status"] == "failed"
-    assert [c["value"] for c in record["criteria"]] == [17.0, 4.0, 0.0]
-    assert [c["passed"] for c in record["criteria"]] == [False, True, True]
+    assert [c["value"] for c in record["criteria"]] == [17.0, 4.0, 0.0, 0.0]
+    assert [c["passed"] for c in record["criteria"]] == [False, True, True, True]
 
     datasets = protocol["datasets"]
     datasets[3]["sha256"] = "0" * 64
