@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bp2.benchmark.compare import (
@@ -89,3 +91,19 @@ def test_deepvariant_calls_score_as_published() -> None:
                            fetch=fetch_for(HG19))
     assert (result.total.tp, result.total.fp, result.total.fn) == (47, 0, 1)
     assert [c.allele for c in result.false_negatives] == [Allele("chr20", 10_001_019, "T", "G")]
+
+
+@pytest.mark.verifies("SRS-155")
+def test_unindexed_vcf_keeps_only_records_in_the_regions(tmp_path: Path) -> None:
+    """It reads an unindexed VCF like an indexed one: records outside the regions are never
+    compared, so a REF there that the reference contradicts is not an error."""
+    vcf = tmp_path / "truth.vcf"
+    vcf.write_text("##fileformat=VCFv4.2\n##contig=<ID=c,length=17>\n"
+                   '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">\n'
+                   "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS\n"
+                   "c\t2\t.\tA\tT\t.\tPASS\t.\tGT\t0/1\n"
+                   "c\t16\t.\tG\tC\t.\tPASS\t.\tGT\t0/1\n")  # reference has T at 16
+    bed = tmp_path / "confident.bed"
+    bed.write_text("c\t0\t10\n")
+    result = compare_files(vcf, vcf, bed, fetch=fetch)
+    assert (result.snv.tp, result.snv.fp, result.snv.fn) == (1, 0, 0)

@@ -327,8 +327,13 @@ def _read_vcf(path: Path, sample: str | None, regions: Regions | None,
             iterators = [vcf]
         seen: set[tuple[str, int, str, tuple[str, ...]]] = set()
         records: list[VariantRecord] = []
+        # without an index every record is read; keep those a region fetch would return
+        unindexed = regions if regions is not None and index is None else None
         for iterator in iterators:
             for rec in iterator:
+                if unindexed is not None and not unindexed.overlaps(
+                        rec.chrom, rec.pos - 1, rec.pos - 1 + len(rec.ref or "N")):
+                    continue
                 record = _record(rec, name)
                 key = (record.chrom, record.pos, record.ref, record.alts)
                 if key not in seen:  # overlapping fetches may return a record twice
